@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Spillway.Engine.Peering;
+
+/// <summary>
+/// The initiating side of one configured peering: dials, and after every failed attempt, lost peering
+/// or removed peering waits the retry interval and dials again, until <see cref="Stop"/>.
+/// </summary>
+internal sealed class PeerDialer
+{
+    private readonly Endpoint _endpoint;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILogger _logger;
+    private Peering? _current;
+
+    public PeerDialer(Endpoint endpoint, string host, int port, ILogger logger)
+    {
+        _endpoint = endpoint;
+        Host = host;
+        Port = port;
+        _logger = logger;
+    }
+
+    public string Host { get; }
+    public int Port { get; }
+
+    public void Start() => _ = Task.Run(RunAsync);
+
+    /// <summary>Stops dialing and removes the current peering, if any, with <paramref name="reason"/>.</summary>
+    public void Stop(string reason)
+    {
+        _stop.Cancel();
+        Volatile.Read(ref _current)?.Close(PeerCloseKind.Removed, reason);
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        var options = _endpoint.Options;
+        var failuresInARow = 0;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(Host, Port, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                var peering = await _endpoint.HandshakeAsync(socket, PeeringDirection.Initiated, token).ConfigureAwait(false);
+                if (peering is not null)
+                {
+                    failuresInARow = 0;
+                    Volatile.Write(ref _current, peering);
+                    if (token.IsCancellationRequested) peering.Close(PeerCloseKind.Removed, "unpeered");
+                    await peering.Closed.ConfigureAwait(false);
+                    Volatile.Write(ref _current, null);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The first failure of a streak is worth an operator's attention; the retries are not.
+                var level = failuresInARow++ == 0 ? LogLevel.Warning : LogLevel.Debug;
+                _logger.Log(level, "Could not peer with {Host}:{Port}: {Reason}; retrying every {Retry}",
+                    Host, Port, e.Message, options.RetryInterval);
+            }
+            try
+            {
+                await Task.Delay(options.RetryInterval, _endpoint.TimeProvider, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Spillway.Engine.Buffers;
+using Spillway.Engine.Wire;
+
+namespace Spillway.Engine.Peering;
+
+/// <summary>
+/// One live TCP peering after a completed hello exchange: a read loop that parses frames and a drain
+/// loop that writes the send buffer to the socket in batches. Control frames (subscription updates)
+/// travel beside the buffer and are never dropped by its overflow policy.
+/// </summary>
+internal sealed class Peering : RemoteSubscriber
+{
+    private const int WriteChunkSize = 64 * 1024;
+
+    private readonly Endpoint _endpoint;
+    private readonly Socket _socket;
+    private readonly SocketFrameReader _reader;
+    private readonly ConcurrentQueue<byte[]> _control = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private int _closing;
+
+    public Peering(Endpoint endpoint, Socket socket, SocketFrameReader reader, PeerInfo info, SendBuffer buffer,
+        IReadOnlyList<string> subscriptions, ILogger logger)
+        : base(info, SubscriberKind.Peer, buffer, subscriptions)
+    {
+        _endpoint = endpoint;
+        _socket = socket;
+        _reader = reader;
+        _logger = logger;
+    }
+
+    /// <summary>Completes once the peering is torn down, for whatever reason.</summary>
+    public Task Closed => _closed.Task;
+
+    public void Start()
+    {
+        _ = Task.Run(ReadLoopAsync);
+        _ = Task.Run(DrainLoopAsync);
+    }
+
+    public void SendControl(byte[] frame)
+    {
+        _control.Enqueue(frame);
+        Buffer.Wake();
+    }
+
+    internal override void OnOverflowDisconnect() => Close(PeerCloseKind.Removed, "backpressure overflow");
+
+    /// <summary>Tears the peering down once; later calls are no-ops.</summary>
+    public void Close(PeerCloseKind kind, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 1) return;
+        Buffer.Close();
+        _stop.Cancel();
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _socket.Dispose();
+        _endpoint.OnPeeringClosed(this, kind, reason);
+        _closed.TrySetResult();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _stop.Token;
+        var rateLimit = _endpoint.Options.InboundMessagesPerSecond;
+        // A slow consumer reads small chunks so that its pace, not the chunk size, sets the backpressure.
+        var chunk = rateLimit > 0 ? 4096 : int.MaxValue;
+        try
+        {
+            while (true)
+            {
+                var messages = DispatchBufferedFrames();
+                if (rateLimit > 0 && messages > 0)
+                    await Task.Delay(TimeSpan.FromSeconds((double)messages / rateLimit), _endpoint.TimeProvider, token).ConfigureAwait(false);
+                if (!await _reader.FillAsync(chunk, token).ConfigureAwait(false))
+                {
+                    Close(PeerCloseKind.Lost, "connection closed by the remote side");
+                    return;
+                }
+            }
+        }
+        catch (WireFormatException e)
+        {
+            Close(PeerCloseKind.Removed, $"malformed input: {e.Message}");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(PeerCloseKind.Lost, $"connection error: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Unexpected failure reading from peer {Peer}", Info);
+            Close(PeerCloseKind.Removed, $"internal error: {e.Message}");
+        }
+    }
+
+    private int DispatchBufferedFrames()
+    {
+        var messages = 0;
+        while (_reader.TryReadFrame(out var type, out var body, out var frame))
+        {
+            switch (type)
+            {
+                case FrameType.Data:
+                    _endpoint.DeliverFromPeer(this, body, frame);
+                    messages++;
+                    break;
+                case FrameType.Subscriptions:
+                    ReplaceSubscriptions(FrameCodec.DecodeSubscriptions(body));
+                    break;
+                case FrameType.Hello:
+                    throw new WireFormatException("unexpected second hello frame");
+                default:
+                    throw new WireFormatException($"unknown frame type {(byte)type}");
+            }
+        }
+        return messages;
+    }
+
+    private async Task DrainLoopAsync()
+    {
+        var token = _stop.Token;
+        var batch = new byte[]?[_endpoint.Options.DrainBatchSize];
+        var chunk = new byte[WriteChunkSize];
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Buffer.WaitForDataAsync(token).ConfigureAwait(false);
+                while (!token.IsCancellationRequested)
+                {
+                    var used = 0;
+                    while (_control.TryDequeue(out var control))
+                        used = await AppendAsync(chunk, used, control, token).ConfigureAwait(false);
+                    var n = Buffer.TakeBatch(batch);
+                    for (var i = 0; i < n; i++)
+                    {
+                        used = await AppendAsync(chunk, used, batch[i]!, token).ConfigureAwait(false);
+                        batch[i] = null;
+                    }
+                    if (used > 0) await SendAllAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
+                    if (n == 0 && used == 0) break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(PeerCloseKind.Lost, $"connection error: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Unexpected failure writing to peer {Peer}", Info);
+            Close(PeerCloseKind.Removed, $"internal error: {e.Message}");
+        }
+    }
+
+    /// <summary>Copies a frame into the write chunk, sending the chunk first when it would not fit.</summary>
+    private async ValueTask<int> AppendAsync(byte[] chunk, int used, byte[] frame, CancellationToken token)
+    {
+        if (used + frame.Length > chunk.Length)
+        {
+            if (used > 0) await SendAllAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
+            used = 0;
+            if (frame.Length > chunk.Length)
+            {
+                await SendAllAsync(frame, token).ConfigureAwait(false);
+                return 0;
+            }
+        }
+        frame.CopyTo(chunk.AsSpan(used));
+        return used + frame.Length;
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Spillway.Engine.Wire;
+
+/// <summary>Frame type byte (docs/wire-format.md).</summary>
+public enum FrameType : byte
+{
+    Hello = 1,
+    Subscriptions = 2,
+    Data = 3,
+}

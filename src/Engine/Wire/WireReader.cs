@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Spillway.Engine.Wire;
+
+/// <summary>
+/// Reads what <see cref="WireWriter"/> writes. Every truncation or malformed primitive throws
+/// <see cref="WireFormatException"/> with a reason suitable for logging.
+/// </summary>
+public ref struct WireReader
+{
+    private readonly ReadOnlySpan<byte> _source;
+    private int _position;
+
+    public WireReader(ReadOnlySpan<byte> source)
+    {
+        _source = source;
+        _position = 0;
+    }
+
+    public readonly int Position => _position;
+    public readonly int Remaining => _source.Length - _position;
+    public readonly bool IsAtEnd => _position >= _source.Length;
+
+    public byte ReadByte()
+    {
+        Need(1);
+        return _source[_position++];
+    }
+
+    public ushort ReadUInt16()
+    {
+        var value = BinaryPrimitives.ReadUInt16BigEndian(Take(sizeof(ushort)));
+        return value;
+    }
+
+    public uint ReadUInt32() => BinaryPrimitives.ReadUInt32BigEndian(Take(sizeof(uint)));
+
+    public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64BigEndian(Take(sizeof(ulong)));
+
+    public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(Take(sizeof(long)));
+
+    public double ReadDouble() => BinaryPrimitives.ReadDoubleBigEndian(Take(sizeof(double)));
+
+    /// <summary>Unsigned LEB128, at most 5 bytes; a value above <see cref="uint.MaxValue"/> is rejected.
+    /// Non-minimal encodings (e.g. 0x80 0x00 for 0) are accepted.</summary>
+    public uint ReadVarUInt32()
+    {
+        int start = _position;
+        uint result = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            if (IsAtEnd)
+                throw new WireFormatException(
+                    $"truncated frame: varint at offset {start} needs more than {_position - start} bytes, 0 left");
+            byte b = _source[_position++];
+            if (shift == 28 && b > 0x0F)
+                throw new WireFormatException(
+                    b >= 0x80
+                        ? $"varint at offset {start} is longer than 5 bytes"
+                        : $"varint at offset {start} overflows 32 bits");
+            result |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80) return result;
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>varuint byte length followed by that many bytes of strictly valid UTF-8.</summary>
+    public string ReadString()
+    {
+        int start = _position;
+        uint length = ReadVarUInt32();
+        if (length > (uint)Remaining)
+            throw new WireFormatException(
+                $"truncated frame: string at offset {start} declares {length} bytes, {Remaining} left");
+        var bytes = _source.Slice(_position, (int)length);
+        if (!Utf8.IsValid(bytes))
+            throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
+        _position += (int)length;
+        return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes);
+    }
+
+    public ReadOnlySpan<byte> ReadBytes(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Take(count);
+    }
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        Need(count);
+        var span = _source.Slice(_position, count);
+        _position += count;
+        return span;
+    }
+
+    private readonly void Need(int count)
+    {
+        if (count > Remaining)
+            throw new WireFormatException(
+                $"truncated frame: needed {count} bytes at offset {_position}, {Remaining} left");
+    }
+}

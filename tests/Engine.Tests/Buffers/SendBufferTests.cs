@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Time.Testing;
+using Spillway.Engine.Buffers;
+
+namespace Spillway.Engine.Tests.Buffers;
+
+public class SendBufferTests
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    private static byte[] Message(int n)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, n);
+        return bytes;
+    }
+
+    private static List<int> DrainAll(SendBuffer buffer)
+    {
+        var batch = new byte[]?[3]; // smaller than capacity: drains in several batches
+        var delivered = new List<int>();
+        int n;
+        while ((n = buffer.TakeBatch(batch)) > 0)
+            for (var i = 0; i < n; i++) delivered.Add(BinaryPrimitives.ReadInt32BigEndian(batch[i]));
+        return delivered;
+    }
+
+    private static (SendBuffer Buffer, FakeTimeProvider Time, CoarseClock Clock) Create(int capacity, OverflowPolicy policy)
+    {
+        var time = new FakeTimeProvider();
+        var clock = new CoarseClock(time);
+        return (new SendBuffer(capacity, policy, clock, Minute), time, clock);
+    }
+
+    [Fact]
+    public void DropOldest_keeps_the_newest_and_counts_each_loss()
+    {
+        var (buffer, _, _) = Create(4, OverflowPolicy.DropOldest);
+        var outcomes = Enumerable.Range(1, 10).Select(i => buffer.Push(Message(i))).ToList();
+
+        Assert.Equal(4, outcomes.Count(o => o == PushOutcome.Queued));
+        Assert.Equal(6, outcomes.Count(o => o == PushOutcome.DroppedOldest));
+        var stats = buffer.GetStats();
+        Assert.Equal(new BufferStats(4, OverflowPolicy.DropOldest, 4, 4, 6), stats);
+        Assert.Equal([7, 8, 9, 10], DrainAll(buffer));
+        Assert.Equal(0, buffer.GetStats().Queued);
+        Assert.Equal(6, buffer.GetStats().Overflows);
+    }
+
+    [Fact]
+    public void DropNewest_keeps_the_oldest_and_counts_each_loss()
+    {
+        var (buffer, _, _) = Create(4, OverflowPolicy.DropNewest);
+        var outcomes = Enumerable.Range(1, 10).Select(i => buffer.Push(Message(i))).ToList();
+
+        Assert.Equal(6, outcomes.Count(o => o == PushOutcome.DroppedNewest));
+        Assert.Equal(new BufferStats(4, OverflowPolicy.DropNewest, 4, 4, 6), buffer.GetStats());
+        Assert.Equal([1, 2, 3, 4], DrainAll(buffer));
+    }
+
+    [Fact]
+    public void Disconnect_closes_on_the_first_overflow_discards_the_queue_and_counts_once()
+    {
+        var (buffer, _, _) = Create(4, OverflowPolicy.Disconnect);
+        var outcomes = Enumerable.Range(1, 10).Select(i => buffer.Push(Message(i))).ToList();
+
+        Assert.Equal([.. Enumerable.Repeat(PushOutcome.Queued, 4), PushOutcome.OverflowDisconnect,
+            .. Enumerable.Repeat(PushOutcome.Closed, 5)], outcomes);
+        Assert.True(buffer.IsClosed);
+        var stats = buffer.GetStats();
+        Assert.Equal(1, stats.Overflows);
+        Assert.Equal(0, stats.Queued);
+        Assert.Empty(DrainAll(buffer));
+    }
+
+    [Fact]
+    public void Drop_oldest_wraps_correctly_while_draining_interleaves()
+    {
+        var (buffer, _, _) = Create(4, OverflowPolicy.DropOldest);
+        for (var i = 1; i <= 3; i++) buffer.Push(Message(i));
+        var batch = new byte[]?[2];
+        Assert.Equal(2, buffer.TakeBatch(batch)); // takes 1, 2
+        for (var i = 4; i <= 9; i++) buffer.Push(Message(i)); // 3..6 fill, 7..9 push out 3,4,5
+        Assert.Equal([6, 7, 8, 9], DrainAll(buffer));
+        Assert.Equal(3, buffer.GetStats().Overflows);
+    }
+
+    [Fact]
+    public void Recent_max_resets_to_the_current_level_after_the_interval_on_activity()
+    {
+        var (buffer, time, _) = Create(100, OverflowPolicy.DropOldest);
+        for (var i = 0; i < 10; i++) buffer.Push(Message(i));
+        buffer.TakeBatch(new byte[]?[7]);                       // queued 3, max 10
+        Assert.Equal(10, buffer.GetStats().MaxQueuedRecently);
+
+        time.Advance(Minute);                                   // exactly one interval: not yet (strict)
+        Assert.Equal(10, buffer.GetStats().MaxQueuedRecently);
+
+        time.Advance(TimeSpan.FromSeconds(1));                  // past the interval
+        buffer.Push(Message(99));                               // activity rolls the window (max = 3), then 4
+        buffer.TakeBatch(new byte[]?[10]);                      // queued 0; the window began at the push
+        var stats = buffer.GetStats();                          // so this request must not roll it again
+        Assert.Equal(0, stats.Queued);
+        Assert.Equal(4, stats.MaxQueuedRecently);
+    }
+
+    [Fact]
+    public void Recent_max_resets_on_a_stats_request_alone_and_never_to_zero_when_queued()
+    {
+        var (buffer, time, _) = Create(100, OverflowPolicy.DropOldest);
+        for (var i = 0; i < 8; i++) buffer.Push(Message(i));
+        buffer.TakeBatch(new byte[]?[3]);                       // queued 5, max 8
+        time.Advance(Minute + TimeSpan.FromMilliseconds(1));
+        var stats = buffer.GetStats();                          // no push or pull since: the request rolls it
+        Assert.Equal(5, stats.MaxQueuedRecently);
+        Assert.Equal(5, stats.Queued);
+
+        buffer.TakeBatch(new byte[]?[5]);
+        time.Advance(Minute + TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, buffer.GetStats().MaxQueuedRecently);   // empty now: the current level is 0
+    }
+
+    [Fact]
+    public void An_overflow_leaves_queued_unchanged_and_queued_never_goes_negative()
+    {
+        var (buffer, _, _) = Create(2, OverflowPolicy.DropNewest);
+        buffer.Push(Message(1));
+        buffer.Push(Message(2));
+        buffer.Push(Message(3));
+        Assert.Equal(2, buffer.GetStats().Queued);
+        DrainAll(buffer);
+        Assert.Equal(0, buffer.TakeBatch(new byte[]?[4]));
+        Assert.Equal(0, buffer.GetStats().Queued);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void Capacity_below_one_is_rejected(int capacity)
+    {
+        using var clock = new CoarseClock(new FakeTimeProvider());
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SendBuffer(capacity, OverflowPolicy.DropOldest, clock, Minute));
+        Assert.Equal("capacity", e.ParamName);
+    }
+
+    [Fact]
+    public void Policy_names_parse_and_unknown_ones_name_the_setting()
+    {
+        Assert.Equal(OverflowPolicy.Disconnect, OverflowPolicyNames.Parse("disconnect", "peer_overflow_policy"));
+        Assert.Equal(OverflowPolicy.DropOldest, OverflowPolicyNames.Parse("drop_oldest", "peer_overflow_policy"));
+        Assert.Equal(OverflowPolicy.DropNewest, OverflowPolicyNames.Parse("drop_newest", "peer_overflow_policy"));
+        var e = Assert.Throws<ArgumentException>(() => OverflowPolicyNames.Parse("drop_all", "peer_overflow_policy"));
+        Assert.Contains("peer_overflow_policy", e.Message);
+        Assert.Contains("drop_all", e.Message);
+    }
+
+    [Fact]
+    public async Task The_drain_signal_wakes_once_per_empty_to_nonempty_transition_and_never_loses_one()
+    {
+        var (buffer, _, _) = Create(1000, OverflowPolicy.DropNewest);
+        var taken = 0;
+        var batch = new byte[]?[16];
+        var consumer = Task.Run(async () =>
+        {
+            while (taken < 20_000)
+            {
+                await buffer.WaitForDataAsync(CancellationToken.None);
+                int n;
+                while ((n = buffer.TakeBatch(batch)) > 0) taken += n;
+            }
+        });
+        var pushed = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            while (buffer.Push(Message(i)) == PushOutcome.DroppedNewest) { } // retry until room: nothing lost
+            pushed++;
+            if (i % 1000 == 0) await Task.Yield();
+        }
+        await consumer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(pushed, taken);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using Spillway.Engine.Buffers;
+using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
+
+namespace Spillway.Engine.Tests.Peering;
+
+public class PubSubTests
+{
+    [Fact]
+    public async Task Peering_exchanges_ids_and_delivers_matching_messages_in_publish_order()
+    {
+        await using var a = new Endpoint();
+        await using var b = new Endpoint();
+        var received = new List<long>();
+        var other = 0;
+        using var sub = b.Subscribe("spillway/logs", (topic, value) =>
+        {
+            lock (received) received.Add(((IntegerValue)value).Value);
+        });
+        using var sub2 = b.Subscribe("other", (_, _) => Interlocked.Increment(ref other));
+        var aEvents = new PeerEvents(a);
+        var bEvents = new PeerEvents(b);
+        var port = b.Listen(IPAddress.Loopback, 0);
+        Assert.NotEqual(0, port);
+
+        a.Peer("127.0.0.1", port);
+        var added = await aEvents.WaitForAsync("added");
+        var addedAtB = await bEvents.WaitForAsync("added");
+        Assert.Equal(b.Id, added.Peer.EndpointId);
+        Assert.Equal(PeeringDirection.Initiated, added.Peer.Direction);
+        Assert.Equal(a.Id, addedAtB.Peer.EndpointId);
+        Assert.Equal(PeeringDirection.Accepted, addedAtB.Peer.Direction);
+
+        for (long i = 0; i < 5000; i++)
+            Assert.Equal(1, a.Publish(i % 2 == 0 ? "spillway/logs/conn" : "spillway/logs", Value.Of(i)));
+        Assert.Equal(0, a.Publish("spillway/metrics", Value.Of(1L))); // b does not subscribe: offered to nobody
+        await Eventually.HoldsAsync(() => { lock (received) return received.Count == 5000; }, () => $"{received.Count} of 5000");
+        lock (received) Assert.Equal(Enumerable.Range(0, 5000).Select(i => (long)i), received);
+        Assert.Equal(0, Volatile.Read(ref other));
+    }
+
+    [Fact]
+    public async Task Subscription_changes_are_announced_to_live_peers()
+    {
+        await using var a = new Endpoint();
+        await using var b = new Endpoint();
+        var aEvents = new PeerEvents(a);
+        a.Peer("127.0.0.1", b.Listen(IPAddress.Loopback, 0));
+        await aEvents.WaitForAsync("added");
+        Assert.Equal(0, a.Publish("late/topic", Value.Of("x")));
+
+        var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = b.Subscribe("late/", (topic, value) => got.TrySetResult(((StringValue)value).Value));
+        // The update travels to a; retry the publish until a knows of it.
+        await Eventually.HoldsAsync(() => a.Publish("late/topic", Value.Of("hello")) == 1, () => "a never learned b's new subscription");
+        Assert.Equal("hello", await got.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        subscription.Dispose();
+        await Eventually.HoldsAsync(() => a.Publish("late/topic", Value.Of("gone")) == 0, () => "a never learned b unsubscribed");
+    }
+
+    [Fact]
+    public async Task Local_subscribers_receive_local_publishes()
+    {
+        await using var a = new Endpoint();
+        var got = new List<string>();
+        using var sub = a.Subscribe("x/", (topic, _) => got.Add(topic));
+        a.Publish("x/1", Value.None);
+        a.Publish("y/1", Value.None);
+        a.Publish("x/2", Value.None);
+        Assert.Equal(["x/1", "x/2"], got);
+    }
+
+    [Fact]
+    public async Task Stats_exist_with_zeros_from_the_moment_the_peering_is_up_and_go_when_it_goes()
+    {
+        var options = new EndpointOptions { PeerBufferSize = 123, PeerOverflowPolicy = OverflowPolicy.DropNewest };
+        await using var a = new Endpoint(options);
+        await using var b = new Endpoint();
+        var aEvents = new PeerEvents(a);
+        var port = b.Listen(IPAddress.Loopback, 0);
+        a.Peer("127.0.0.1", port);
+        await aEvents.WaitForAsync("added");
+
+        var table = a.GetPeeringStats();
+        var row = Assert.Single(table.Rows);
+        Assert.Equal(b.Id, row.EndpointId);
+        Assert.Equal(SubscriberKind.Peer, row.Kind);
+        Assert.Equal(PeeringDirection.Initiated, row.Direction);
+        Assert.Equal($"127.0.0.1:{port}", row.RemoteAddress);
+        Assert.Equal((123, OverflowPolicy.DropNewest, 0, 0, 0L), (row.Capacity, row.Policy, row.Queued, row.MaxQueuedRecently, row.Overflows));
+        Assert.Same(table, a.GetPeeringStats()); // storage is reused between calls
+
+        Assert.True(a.Unpeer("127.0.0.1", port));
+        var removed = await aEvents.WaitForAsync("removed");
+        Assert.Equal("unpeered", removed.Reason);
+        Assert.Empty(a.GetPeeringStats());
+    }
+
+    [Fact]
+    public void Invalid_settings_fail_at_construction_naming_the_setting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { PeerBufferSize = 0 }));
+        Assert.Contains("PeerBufferSize", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { ClientBufferSize = -1 }));
+        Assert.Contains("ClientBufferSize", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { PeerOverflowPolicy = (OverflowPolicy)42 }));
+        Assert.Contains("PeerOverflowPolicy", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { StatsResetInterval = TimeSpan.Zero }));
+        Assert.Contains("StatsResetInterval", e.Message);
+    }
+}
