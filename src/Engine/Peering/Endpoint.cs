@@ -29,6 +29,7 @@ public sealed class Endpoint : IAsyncDisposable
     private readonly List<Socket> _listeners = new();
     private string[] _announcedSubscriptions = [];
     private int _subscriptionsVersion;
+    private long _departedClientOverflows;
 
     private readonly Lock _statsLock = new();
     private readonly PeeringStatsTable _statsTable = new();
@@ -255,15 +256,16 @@ public sealed class Endpoint : IAsyncDisposable
     internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason)
     {
         Unregister(peering);
+        var final = peering.ReadStats(_clock.Refresh());
         if (kind == PeerCloseKind.Lost)
         {
             _logger.LogInformation("Lost peering with {Peer}: {Reason}", peering.Info, reason);
-            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason));
+            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final));
         }
         else
         {
             _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peering.Info, reason);
-            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason));
+            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final));
         }
     }
 
@@ -287,9 +289,17 @@ public sealed class Endpoint : IAsyncDisposable
         return session;
     }
 
+    /// <summary>Overflows of all clients that have left, so a total over every client ever connected stays exact.</summary>
+    public long DepartedClientOverflows => Interlocked.Read(ref _departedClientOverflows);
+
     internal void OnClientClosed(ClientSession session, string reason)
     {
-        Unregister(session);
+        // Under the stats lock, so a scrape sees this client either live or in the departed total, never neither.
+        lock (_statsLock)
+        {
+            Unregister(session);
+            Interlocked.Add(ref _departedClientOverflows, session.Buffer.GetStats().Overflows);
+        }
         AnnounceSubscriptions();
         _logger.LogInformation("Client {Client} ({Remote}) left: {Reason}", session.Id, session.Info.RemoteAddress, reason);
     }
@@ -308,6 +318,16 @@ public sealed class Endpoint : IAsyncDisposable
 
     /// <summary>Delivers <paramref name="handler"/> every message, local or from a peer, whose topic starts with <paramref name="prefix"/>.</summary>
     public IDisposable Subscribe(string prefix, Action<string, Value> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Subscribe(prefix, (topic, value, _) => handler(topic, value));
+    }
+
+    /// <summary>
+    /// Like <see cref="Subscribe(string, Action{string, Value})"/>, and also tells the handler which peer
+    /// the message arrived from (null for a publish on this endpoint or by one of its clients).
+    /// </summary>
+    public IDisposable Subscribe(string prefix, Action<string, Value, EndpointId?> handler)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(handler);
@@ -354,7 +374,7 @@ public sealed class Endpoint : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
         var frame = FrameCodec.EncodeData(topic, value);
-        DeliverLocally(topic, value);
+        DeliverLocally(topic, value, null);
         var offered = 0;
         foreach (var subscriber in _subscribers)
         {
@@ -369,7 +389,7 @@ public sealed class Endpoint : IAsyncDisposable
     internal void DeliverFromPeer(Peering from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> wholeFrame)
     {
         var (topic, value) = FrameCodec.DecodeData(body);
-        DeliverLocally(topic, value);
+        DeliverLocally(topic, value, from.Id);
         byte[]? copy = null;
         foreach (var subscriber in _subscribers)
         {
@@ -384,12 +404,12 @@ public sealed class Endpoint : IAsyncDisposable
         if (subscriber.Buffer.Push(frame) == PushOutcome.OverflowDisconnect) subscriber.OnOverflowDisconnect();
     }
 
-    private void DeliverLocally(string topic, Value value)
+    private void DeliverLocally(string topic, Value value, EndpointId? origin)
     {
         foreach (var local in _localSubscriptions)
         {
             if (!topic.StartsWith(local.Prefix, StringComparison.Ordinal)) continue;
-            try { local.Handler(topic, value); }
+            try { local.Handler(topic, value, origin); }
             catch (Exception e) { _logger.LogError(e, "A subscriber of {Prefix} failed on a message for {Topic}", local.Prefix, topic); }
         }
     }
@@ -409,6 +429,7 @@ public sealed class Endpoint : IAsyncDisposable
             _statsTable.BeginRefresh();
             foreach (var subscriber in _subscribers) _statsTable.Set(subscriber.ReadStats(now));
             _statsTable.EndRefresh();
+            _statsTable.DepartedClientOverflows = DepartedClientOverflows;
             return _statsTable;
         }
     }
@@ -423,6 +444,16 @@ public sealed class Endpoint : IAsyncDisposable
         lock (_registryLock) _byId.TryGetValue(id, out subscriber);
         stats = subscriber?.ReadStats(_clock.Refresh()) ?? default;
         return subscriber is not null;
+    }
+
+    /// <summary>The live peering (not client) with <paramref name="id"/>, if there is one now.</summary>
+    public bool TryGetPeer(EndpointId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerInfo? peer)
+    {
+        lock (_registryLock)
+        {
+            peer = _byId.TryGetValue(id, out var s) && s.Kind == SubscriberKind.Peer ? s.Info : null;
+            return peer is not null;
+        }
     }
 
     // ---- Shutdown --------------------------------------------------------------------------------

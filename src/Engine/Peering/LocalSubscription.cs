@@ -3,11 +3,12 @@ using Spillway.Engine.Data;
 namespace Spillway.Engine.Peering;
 
 /// <summary>A handler subscribed to a topic prefix on this endpoint; dispose to unsubscribe.</summary>
-internal sealed class LocalSubscription(Endpoint endpoint, string prefix, Action<string, Value> handler) : IDisposable
+internal sealed class LocalSubscription(Endpoint endpoint, string prefix, Action<string, Value, EndpointId?> handler) : IDisposable
 {
     private int _disposed;
     public string Prefix { get; } = prefix;
-    public Action<string, Value> Handler { get; } = handler;
+    /// <summary>Receives topic, value and the peer it came from (null when published on this endpoint).</summary>
+    public Action<string, Value, EndpointId?> Handler { get; } = handler;
 
     public void Dispose()
     {

@@ -3,7 +3,8 @@ using Spillway.Engine.Data;
 
 namespace Spillway.Engine.Peering;
 
-/// <summary>One row of <see cref="Endpoint.GetPeeringStats"/>: a peering's or client's buffer statistics.</summary>
+/// <summary>One row of <see cref="Endpoint.GetPeeringStats"/>: a peering's or client's buffer statistics.
+/// <see cref="Peer"/> identifies the peering instance (the same object as in its lifecycle events).</summary>
 public readonly record struct PeeringStats(
     EndpointId EndpointId,
     SubscriberKind Kind,
@@ -13,4 +14,5 @@ public readonly record struct PeeringStats(
     OverflowPolicy Policy,
     int Queued,
     int MaxQueuedRecently,
-    long Overflows);
+    long Overflows,
+    PeerInfo Peer);

@@ -18,6 +18,9 @@ public sealed class PeeringStatsTable : IReadOnlyDictionary<EndpointId, PeeringS
 
     public Dictionary<EndpointId, PeeringStats>.ValueCollection Rows => _rows.Values;
 
+    /// <summary>Overflows of every client that had left by the time this table was filled (consistent with <see cref="Rows"/>).</summary>
+    public long DepartedClientOverflows { get; internal set; }
+
     internal void BeginRefresh() => _seen.Clear();
 
     internal void Set(in PeeringStats row)

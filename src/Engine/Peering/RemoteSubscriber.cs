@@ -41,6 +41,6 @@ public abstract class RemoteSubscriber
     internal PeeringStats ReadStats(long now)
     {
         var s = Buffer.GetStats(now);
-        return new PeeringStats(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.MaxQueuedRecently, s.Overflows);
+        return new PeeringStats(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.MaxQueuedRecently, s.Overflows, Info);
     }
 }

@@ -1,0 +1,27 @@
+namespace Spillway.Telemetry.Export;
+
+/// <summary>The Prometheus names as scraped (DESIGN section 8) and their help texts; one place for both exporters.</summary>
+public static class MetricNames
+{
+    public const string NodeLabel = "node";
+    public const string PeerLabel = "peer";
+    public const string UnknownPeer = "unknown";
+
+    public const string PeerBufferMessages = "spillway_peer_buffer_messages";
+    public const string PeerBufferRecentMaxMessages = "spillway_peer_buffer_recent_max_messages";
+    public const string PeerBufferOverflowsTotal = "spillway_peer_buffer_overflows_total";
+    public const string BackpressureDisconnectsTotal = "spillway_backpressure_disconnects_total";
+    public const string PeerBufferCapacityMessages = "spillway_peer_buffer_capacity_messages";
+    public const string WebSocketClients = "spillway_websocket_clients";
+    public const string WebSocketClientBufferRecentMaxMessages = "spillway_websocket_client_buffer_recent_max_messages";
+    public const string WebSocketClientBufferOverflowsTotal = "spillway_websocket_client_buffer_overflows_total";
+
+    public const string PeerBufferMessagesHelp = "Messages queued now in the send buffer to this peer.";
+    public const string PeerBufferRecentMaxMessagesHelp = "Highest number of messages queued to this peer within the recent stats window.";
+    public const string PeerBufferOverflowsHelp = "Pushes that found the send buffer to this peer full (messages lost under drop policies).";
+    public const string BackpressureDisconnectsHelp = "Peerings torn down by the disconnect overflow policy.";
+    public const string PeerBufferCapacityMessagesHelp = "Configured capacity of the send buffer to this peer, in messages.";
+    public const string WebSocketClientsHelp = "WebSocket clients connected now.";
+    public const string WebSocketClientBufferRecentMaxMessagesHelp = "Highest recent max of queued messages over connected WebSocket clients.";
+    public const string WebSocketClientBufferOverflowsHelp = "Send-buffer overflows over all WebSocket clients ever connected.";
+}
