@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
 using Spillway.Telemetry.Export;
@@ -131,6 +132,29 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
             snapshot.WebSocketClientOverflows = clientOverflows;
             _ledger.FillCounters(snapshot);
         }
+    }
+
+    /// <summary>The <c>/peers</c> document: every peering (named or not) and every client, with names where known.</summary>
+    public PeersReport BuildReport()
+    {
+        var peers = new List<PeerReportRow>();
+        var clients = new List<PeerReportRow>();
+        lock (_gate)
+        {
+            foreach (var row in _endpoint.GetPeeringStats().Rows)
+            {
+                string? name = null;
+                if (row.Kind == SubscriberKind.Peer && _names.TryGetName(row.Peer, out var n)) name = n;
+                var reportRow = new PeerReportRow(
+                    row.EndpointId.ToString(), name,
+                    row.Direction == PeeringDirection.Initiated ? PeerReportRow.Initiated : PeerReportRow.Accepted,
+                    row.RemoteAddress, row.Capacity, row.Policy.ToName(), row.Queued, row.MaxQueuedRecently, row.Overflows,
+                    _ledger.DisconnectsOf(name));
+                (row.Kind == SubscriberKind.Client ? clients : peers).Add(reportRow);
+            }
+        }
+        peers.Sort((a, b) => string.CompareOrdinal(a.Name ?? "~" + a.Address, b.Name ?? "~" + b.Address));
+        return new PeersReport(NodeName, _endpoint.Id.ToString(), peers, clients);
     }
 
     public void Dispose()

@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using Spillway.Bench;
+
+// `throughput ...` runs the loopback throughput measurement (Throughput.cs); anything else goes to
+// BenchmarkDotNet, e.g. `--filter '*'`.
+if (args.Length > 0 && args[0] == "throughput")
+    return await Throughput.RunAsync(args[1..]);
+
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks)]).Run(args);
+return 0;

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Spillway.Node.Hosting;
+using Spillway.Telemetry.Export;
+using Spillway.Telemetry.Layout;
+
+namespace Spillway.Node.Commands;
+
+/// <summary><c>spillway node --layout FILE --name NAME</c>: runs one node of a cluster until Ctrl-C.</summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var layout = new Option<string>("--layout") { Description = "Cluster layout JSON file (see docs/layout.md)", Required = true };
+        var name = new Option<string>("--name") { Description = "This node's name in the layout", Required = true };
+        var exporter = CommonOptions.Exporter();
+        var workload = new Option<bool>("--workload") { Description = "Publish the demo's synthetic traffic for this node's role" };
+        var parentPid = new Option<int?>("--exit-with-parent") { Description = "Stop when the process with this id exits (used by demo)", Hidden = true };
+        var command = new Command("node", "Run one node: peerings per the layout, /metrics and /peers on its metrics port")
+        {
+            layout, name, exporter, workload, parentPid,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(layout)!, parse.GetValue(name)!, parse.GetValue(exporter),
+            parse.GetValue(workload), parse.GetValue(parentPid), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string layoutPath, string name, string? exporterName, bool workload, int? parentPid,
+        CancellationToken cancellationToken)
+    {
+        ClusterLayout layout;
+        NodeSpec node;
+        MetricsExporterKind exporter;
+        try
+        {
+            layout = LayoutLoader.Load(layoutPath);
+            node = layout.Get(name);
+            exporter = CommonOptions.ParseExporter(exporterName);
+        }
+        catch (Exception e) when (e is LayoutException or ArgumentException)
+        {
+            Console.Error.WriteLine($"spillway node: {e.Message}");
+            return ExitCodes.BadConfiguration;
+        }
+
+        using var loggerFactory = NodeLogging.CreateFactory();
+        var logger = loggerFactory.CreateLogger("Spillway.Node");
+        NodeHost host;
+        try
+        {
+            host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload },
+                loggerFactory, cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or IOException || e.InnerException is SocketException)
+        {
+            logger.LogError("{Node}: cannot start: {Reason}. Is another process using one of its ports ({Ports})?",
+                node.Name, e.Message, $"{node.PeeringPort}, {node.MetricsPort}{(node.WebSocketPort is { } p ? $", {p}" : "")}");
+            return ExitCodes.Failed;
+        }
+
+        await using (host)
+        {
+            try
+            {
+                await WaitForStopAsync(parentPid, cancellationToken);
+            }
+            catch (OperationCanceledException) { }
+            logger.LogInformation("{Node}: stopping", node.Name);
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task WaitForStopAsync(int? parentPid, CancellationToken cancellationToken)
+    {
+        if (parentPid is not { } pid)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return;
+        }
+        // Run by `spillway demo`: never outlive it, even if it was killed without a chance to clean up.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+            if (!IsAlive(pid)) return;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Spillway.Telemetry.Layout;
+
+namespace Spillway.Node.Demo;
+
+/// <summary>
+/// Starts every node of a layout as its own OS process (this same executable, <c>node</c> command),
+/// sends each one's output to a line sink, and stops them all, process trees included.
+/// </summary>
+internal sealed class ClusterProcesses : IAsyncDisposable
+{
+    private readonly List<(NodeSpec Node, Process Process)> _processes = new();
+
+    public IReadOnlyList<(NodeSpec Node, Process Process)> Processes => _processes;
+
+    /// <summary>The command that runs this executable again: the apphost itself, or <c>dotnet spillway.dll</c>.</summary>
+    public static (string FileName, IReadOnlyList<string> PrefixArgs) SelfCommand()
+    {
+        var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which executable is running");
+        var entry = typeof(ClusterProcesses).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, [entry]) : (processPath, []);
+    }
+
+    public void Start(string layoutPath, ClusterLayout layout, IReadOnlyList<string> extraArgs, Action<string, string> onLine)
+    {
+        var (fileName, prefix) = SelfCommand();
+        foreach (var node in layout.Nodes)
+        {
+            var info = new ProcessStartInfo(fileName)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in prefix) info.ArgumentList.Add(arg);
+            foreach (var arg in new[] { "node", "--layout", layoutPath, "--name", node.Name, "--exit-with-parent", Environment.ProcessId.ToString() })
+                info.ArgumentList.Add(arg);
+            foreach (var arg in extraArgs) info.ArgumentList.Add(arg);
+            // Children log plain lines; colours would only garble the log files.
+            info.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
+            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(node.Name, e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onLine(node.Name, e.Data); };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _processes.Add((node, process));
+        }
+    }
+
+    /// <summary>Nodes whose process has exited, with their exit codes.</summary>
+    public IEnumerable<(NodeSpec Node, int ExitCode)> Exited() =>
+        _processes.Where(p => p.Process.HasExited).Select(p => (p.Node, p.Process.ExitCode));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, process) in _processes)
+        {
+            try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { } // exited meanwhile
+        }
+        foreach (var (_, process) in _processes)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await process.WaitForExitAsync(timeout.Token); } catch (OperationCanceledException) { }
+            process.Dispose();
+        }
+        _processes.Clear();
+    }
+}

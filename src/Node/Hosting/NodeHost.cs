@@ -1,0 +1,113 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Endpoint = Spillway.Engine.Peering.Endpoint;
+using Spillway.Telemetry.Export;
+using Spillway.Telemetry.Layout;
+using Spillway.Telemetry.Naming;
+using Spillway.WebSockets;
+
+namespace Spillway.Node.Hosting;
+
+/// <summary>
+/// One running node: the engine endpoint listening on its peering port and dialing per the layout's
+/// roles, the naming layer, <c>/metrics</c> and <c>/peers</c> on the metrics port, the WebSocket API on
+/// its WebSocket port (if the layout gives one) and, for the demo, a synthetic workload.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly List<WebApplication> _apps = new();
+    private SyntheticWorkload? _workload;
+
+    private NodeHost(NodeSpec node, Endpoint endpoint, NodeTelemetry telemetry, ILogger logger)
+    {
+        Node = node;
+        Endpoint = endpoint;
+        Telemetry = telemetry;
+        _logger = logger;
+    }
+
+    public NodeSpec Node { get; }
+    public Endpoint Endpoint { get; }
+    public NodeTelemetry Telemetry { get; }
+
+    public static async Task<NodeHost> StartAsync(ClusterLayout layout, NodeSpec node, NodeHostOptions options,
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("Spillway.Node");
+        var endpoint = new Endpoint(layout.ToEndpointOptions(node), loggerFactory);
+        var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
+        var host = new NodeHost(node, endpoint, telemetry, logger);
+        try
+        {
+            var address = ResolveListenAddress(node.Host);
+            endpoint.Listen(address, node.PeeringPort);
+            host._apps.Add(await StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken));
+            if (node.WebSocketPort is { } wsPort)
+                host._apps.Add(await StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken));
+            foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
+            if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
+            logger.LogInformation(
+                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
+                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, node.Host, node.MetricsPort, options.Exporter.ToSettingValue(),
+                node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}/v1/messages/json" : "");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static IPAddress ResolveListenAddress(string host) =>
+        IPAddress.TryParse(host, out var ip) ? ip
+        : host == "localhost" ? IPAddress.Loopback
+        : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+
+    private static async Task<WebApplication> StartMetricsAsync(NodeSpec node, IPAddress address, MetricsExporterKind exporter,
+        NodeTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        NodeLogging.Configure(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort));
+        builder.Services.AddSpillwayMetrics(exporter, telemetry);
+        var app = builder.Build();
+        app.MapSpillwayMetrics(exporter);
+        app.MapGet("/peers", () => Results.Bytes(PeersReportJson.Serialize(telemetry.BuildReport()), "application/json"));
+        app.MapGet("/", () => Results.Text($"spillway node {node.Name}: see /metrics and /peers\n"));
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, Endpoint endpoint,
+        CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        NodeLogging.Configure(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapSpillwayWebSockets(endpoint);
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_workload is not null) await _workload.DisposeAsync();
+        foreach (var app in _apps)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try { await app.StopAsync(timeout.Token); } catch (Exception e) { _logger.LogDebug(e, "stopping a web host"); }
+            await app.DisposeAsync();
+        }
+        Telemetry.Dispose();
+        await Endpoint.DisposeAsync();
+        _logger.LogInformation("{Node}: stopped", Node.Name);
+    }
+}

@@ -1,0 +1,11 @@
+using Spillway.Telemetry.Export;
+
+namespace Spillway.Node.Hosting;
+
+/// <summary>How to run one node beyond what its layout says.</summary>
+public sealed record NodeHostOptions
+{
+    public MetricsExporterKind Exporter { get; init; } = MetricsExporterKind.OpenTelemetry;
+    /// <summary>Publish the demo's synthetic traffic for this node's role.</summary>
+    public bool Workload { get; init; }
+}

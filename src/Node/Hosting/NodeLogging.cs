@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Spillway.Node.Hosting;
+
+/// <summary>
+/// One console line per lifecycle event, in the naming layer's words (<c>worker-1: removed proxy-1 (…) due to …</c>).
+/// The engine's own id-level lines and ASP.NET's chatter are kept to warnings.
+/// </summary>
+internal static class NodeLogging
+{
+    public static void Configure(ILoggingBuilder logging, LogLevel minimum = LogLevel.Information)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.IncludeScopes = false;
+        });
+        logging.SetMinimumLevel(minimum);
+        logging.AddFilter("Spillway.Endpoint", LogLevel.Warning);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("System", LogLevel.Warning);
+    }
+
+    public static ILoggerFactory CreateFactory(LogLevel minimum = LogLevel.Information) =>
+        LoggerFactory.Create(b => Configure(b, minimum));
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
+using Spillway.Telemetry.Layout;
+
+namespace Spillway.Node.Hosting;
+
+/// <summary>
+/// The demo's traffic, by role. Workers send logs faster than the logger reads them (its layout caps
+/// inbound reads), so their buffers to the logger fill and overflow within seconds, while events to the
+/// manager and proxies flow freely. Publishes in ticks of 100 ms: rate/10 messages each.
+/// </summary>
+internal sealed class SyntheticWorkload : IAsyncDisposable
+{
+    public const string LogsTopic = "spillway/logs/";
+    public const string EventsTopic = "spillway/events/";
+    public const string ControlTopic = "spillway/control";
+
+    private static readonly string Filler = new('x', 48);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IDisposable> _subscriptions = new();
+    private Task _loop = Task.CompletedTask;
+    private long _received;
+
+    private SyntheticWorkload() { }
+
+    /// <summary>Messages per second this role publishes, per topic.</summary>
+    public static IReadOnlyList<(string Topic, int PerSecond)> PublishPlan(NodeSpec node) => node.Role switch
+    {
+        NodeRole.Worker => [(LogsTopic + node.Name, 600), (EventsTopic + node.Name, 100)],
+        NodeRole.Proxy => [(LogsTopic + node.Name, 100)],
+        NodeRole.Manager => [(LogsTopic + node.Name, 50), (ControlTopic, 5)],
+        _ => [],
+    };
+
+    /// <summary>Topic prefixes this role consumes.</summary>
+    public static IReadOnlyList<string> Consumes(NodeRole role) => role switch
+    {
+        NodeRole.Logger => [LogsTopic],
+        NodeRole.Manager or NodeRole.Proxy => [EventsTopic],
+        NodeRole.Worker => [ControlTopic],
+        _ => [],
+    };
+
+    public static SyntheticWorkload Start(Endpoint endpoint, NodeSpec node, ILogger logger)
+    {
+        var workload = new SyntheticWorkload();
+        foreach (var prefix in Consumes(node.Role))
+            workload._subscriptions.Add(endpoint.Subscribe(prefix, (_, _) => Interlocked.Increment(ref workload._received)));
+        var plan = PublishPlan(node);
+        logger.LogInformation("{Node}: synthetic workload: publishes {Plan}; consumes {Consumes}", node.Name,
+            plan.Count == 0 ? "nothing" : string.Join(", ", plan.Select(p => $"{p.Topic} at {p.PerSecond}/s")),
+            string.Join(", ", Consumes(node.Role)));
+        workload._loop = Task.Run(() => workload.RunAsync(endpoint, plan, workload._stop.Token));
+        return workload;
+    }
+
+    private async Task RunAsync(Endpoint endpoint, IReadOnlyList<(string Topic, int PerSecond)> plan, CancellationToken token)
+    {
+        if (plan.Count == 0) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        ulong seq = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                var now = DateTimeOffset.UtcNow;
+                var timestamp = new TimestampValue((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+                foreach (var (topic, perSecond) in plan)
+                    for (var i = 0; i < perSecond / 10; i++)
+                        endpoint.Publish(topic, new VectorValue(new CountValue(seq++), timestamp, new StringValue(Filler)));
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _loop;
+        foreach (var s in _subscriptions) s.Dispose();
+    }
+}

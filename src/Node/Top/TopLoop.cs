@@ -1,0 +1,100 @@
+using Spillway.Telemetry.Layout;
+
+namespace Spillway.Node.Top;
+
+/// <summary>
+/// The <c>top</c> command loop: every interval, poll all nodes (<see cref="NodePoller"/>), render
+/// (<see cref="TopRenderer"/>) against the previous poll, and write the screen. With ANSI the screen is cleared before
+/// each frame (<see cref="ClearScreen"/>); without, frames are separated by a line of dashes.
+/// </summary>
+public static class TopLoop
+{
+    /// <summary>Refresh interval unless <see cref="RunAsync"/> is given another.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Width used when the terminal width is unknown (output redirected).</summary>
+    public const int FallbackWidth = 120;
+
+    /// <summary>Cursor home + erase display, written before each frame when ANSI is on.</summary>
+    public const string ClearScreen = "\u001b[H\u001b[2J";
+
+    /// <summary>
+    /// Polls, renders and writes a frame every <paramref name="interval"/> (default one second; the first frame at once) until
+    /// <paramref name="ct"/> is cancelled, then returns normally. Errors writing to <paramref name="output"/> propagate.
+    /// </summary>
+    /// <param name="targets">The nodes, in display order (see <see cref="FromLayout"/>).</param>
+    /// <param name="output">Where frames go; flushed after each.</param>
+    /// <param name="ansi">Clear the screen before each frame and highlight overflowing rows.</param>
+    /// <param name="ct">Stops the loop.</param>
+    /// <param name="interval">Refresh interval; null = <see cref="DefaultInterval"/>.</param>
+    /// <param name="width">Screen width, asked before every frame; null = <see cref="TerminalWidth"/>.</param>
+    /// <param name="httpClient">Client for the polls (not disposed); null = the poller's own.</param>
+    /// <param name="timeProvider">Clock for polls and the refresh timer; null = the system clock.</param>
+    public static async Task RunAsync(
+        IReadOnlyList<NodeTarget> targets,
+        TextWriter output,
+        bool ansi,
+        CancellationToken ct,
+        TimeSpan? interval = null,
+        Func<int>? width = null,
+        HttpClient? httpClient = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(output);
+        var period = interval ?? DefaultInterval;
+        if (period <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(interval), interval, "must be positive");
+
+        var time = timeProvider ?? TimeProvider.System;
+        var widthOf = width ?? TerminalWidth;
+        using var poller = new NodePoller(targets, httpClient, timeout: null, time);
+        using var timer = new PeriodicTimer(period, time);
+        IReadOnlyList<NodeStatus>? previous = null;
+        bool first = true;
+        try
+        {
+            do
+            {
+                var current = await poller.PollAsync(ct).ConfigureAwait(false);
+                int columns = Math.Max(20, widthOf());
+                string screen = TopRenderer.Render(current, previous, columns, ansi);
+                string frame = ansi ? ClearScreen + screen
+                    : first ? screen
+                    : new string('-', columns) + "\n" + screen;
+                await output.WriteAsync(frame.AsMemory(), ct).ConfigureAwait(false);
+                await output.FlushAsync(ct).ConfigureAwait(false);
+                previous = current;
+                first = false;
+            }
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C or the caller stopping us: a normal end.
+        }
+    }
+
+    /// <summary>One target per layout node, in layout order: <c>http://{Host}:{MetricsPort}/peers</c>.</summary>
+    public static IReadOnlyList<NodeTarget> FromLayout(ClusterLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return layout.Nodes
+            .Select(n => new NodeTarget(n.Name, new UriBuilder(Uri.UriSchemeHttp, n.Host, n.MetricsPort, "/peers").Uri))
+            .ToArray();
+    }
+
+    /// <summary>The console's width when output goes to a terminal, else <see cref="FallbackWidth"/>.</summary>
+    public static int TerminalWidth()
+    {
+        if (Console.IsOutputRedirected) return FallbackWidth;
+        try
+        {
+            int w = Console.WindowWidth;
+            return w > 0 ? w : FallbackWidth;
+        }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            return FallbackWidth;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+
+namespace Spillway.Node.Top;
+
+/// <summary>Column widths and which columns are shown, chosen to fit the width.</summary>
+internal sealed class TopTableLayout
+{
+    private const int Gap = 2;
+    private const int PreferredMinPeer = 16;
+    private const int MinPeer = 8;
+
+    private static readonly TopColumn[] Order =
+    [
+        TopColumn.Direction, TopColumn.Fill, TopColumn.QueuedCapacity, TopColumn.RecentMax,
+        TopColumn.Overflows, TopColumn.Rate, TopColumn.Disconnects, TopColumn.Policy,
+    ];
+
+    // Dropped first to last when even the narrow bar and peer column do not fit.
+    private static readonly TopColumn[] DropOrder =
+        [TopColumn.Policy, TopColumn.Disconnects, TopColumn.RecentMax, TopColumn.Direction, TopColumn.QueuedCapacity];
+
+    private readonly Dictionary<TopColumn, int> _widths = new();
+    private readonly HashSet<TopColumn> _shown = [.. Order];
+    private int _peerWidth;
+    private int _barCells = TopRenderer.MaxBarCells;
+
+    public static TopTableLayout Fit(IReadOnlyList<TopRow> rows, int width)
+    {
+        var layout = new TopTableLayout();
+        layout._peerWidth = Math.Max("PEER".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Peer.Length));
+        foreach (var col in Order)
+        {
+            int w = HeaderOf(col).Length;
+            foreach (var r in rows) w = Math.Max(w, col == TopColumn.Fill ? 0 : Value(r, col).Length);
+            layout._widths[col] = w;
+        }
+
+        while (layout.Total() > width && layout._barCells > TopRenderer.MinBarCells) layout._barCells--;
+        layout.ShrinkPeer(width, Math.Min(layout._peerWidth, PreferredMinPeer));
+        foreach (var col in DropOrder)
+        {
+            if (layout.Total() <= width) break;
+            layout._shown.Remove(col);
+        }
+        layout.ShrinkPeer(width, Math.Min(layout._peerWidth, MinPeer));
+        return layout;
+    }
+
+    public string HeaderLine()
+    {
+        var sb = new StringBuilder().Append(' ', TopRenderer.Indent).Append("PEER".PadRight(_peerWidth));
+        foreach (var col in Order)
+        {
+            if (!_shown.Contains(col)) continue;
+            sb.Append(' ', Gap);
+            string h = HeaderOf(col);
+            sb.Append(IsRightAligned(col) ? h.PadLeft(Width(col)) : h.PadRight(Width(col)));
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    public string Format(TopRow row)
+    {
+        var sb = new StringBuilder().Append(' ', TopRenderer.Indent).Append(TopRenderer.Truncate(row.Peer, _peerWidth).PadRight(_peerWidth));
+        foreach (var col in Order)
+        {
+            if (!_shown.Contains(col)) continue;
+            sb.Append(' ', Gap);
+            string v = col == TopColumn.Fill ? TopRenderer.FillBar(row.Queued, row.Capacity, _barCells) : Value(row, col);
+            sb.Append(IsRightAligned(col) ? v.PadLeft(Width(col)) : v.PadRight(Width(col)));
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private void ShrinkPeer(int width, int floor)
+    {
+        int excess = Total() - width;
+        if (excess > 0) _peerWidth = Math.Max(floor, _peerWidth - excess);
+    }
+
+    private int Width(TopColumn col) => col == TopColumn.Fill ? _barCells + 7 : _widths[col];
+
+    private int Total()
+    {
+        int total = TopRenderer.Indent + _peerWidth;
+        foreach (var col in Order)
+            if (_shown.Contains(col)) total += Gap + Width(col);
+        return total;
+    }
+
+    private static bool IsRightAligned(TopColumn col) => col is not (TopColumn.Direction or TopColumn.Fill or TopColumn.Policy);
+
+    private static string HeaderOf(TopColumn col) => col switch
+    {
+        TopColumn.Direction => "DIR",
+        TopColumn.Fill => "FILL",
+        TopColumn.QueuedCapacity => "QUEUED/CAP",
+        TopColumn.RecentMax => "RECENT MAX",
+        TopColumn.Overflows => "OVERFLOWS",
+        TopColumn.Rate => "RATE",
+        TopColumn.Disconnects => "DISC",
+        _ => "POLICY",
+    };
+
+    private static string Value(TopRow r, TopColumn col) => col switch
+    {
+        TopColumn.Direction => r.Direction,
+        TopColumn.QueuedCapacity => r.QueuedCapacity,
+        TopColumn.RecentMax => r.RecentMax,
+        TopColumn.Overflows => r.Overflows,
+        TopColumn.Rate => r.Rate,
+        TopColumn.Disconnects => r.Disconnects,
+        TopColumn.Policy => r.Policy,
+        _ => "",
+    };
+}

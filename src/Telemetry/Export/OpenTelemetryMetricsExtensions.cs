@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace Spillway.Telemetry.Export;
+
+/// <summary>Wires the OpenTelemetry exporter (the default): Spillway meter + Prometheus scraping endpoint.</summary>
+public static class OpenTelemetryMetricsExtensions
+{
+    public const string DefaultPath = "/metrics";
+
+    /// <summary>Registers the Spillway meter over a <see cref="ScrapeSnapshot"/> of <paramref name="source"/>.</summary>
+    public static IServiceCollection AddSpillwayOpenTelemetryMetrics(this IServiceCollection services, ITelemetrySource source)
+    {
+        services.AddSpillwayScrapeSnapshot(source);
+        return AddCore(services);
+    }
+
+    /// <summary>Registers the Spillway meter over <paramref name="snapshot"/>.</summary>
+    public static IServiceCollection AddSpillwayOpenTelemetryMetrics(this IServiceCollection services, ScrapeSnapshot snapshot)
+    {
+        services.AddSpillwayScrapeSnapshot(snapshot);
+        return AddCore(services);
+    }
+
+    /// <summary>Maps GET <paramref name="path"/> (default <c>/metrics</c>) to the OpenTelemetry Prometheus exporter.</summary>
+    public static IEndpointConventionBuilder MapSpillwayOpenTelemetryMetrics(this IEndpointRouteBuilder endpoints, string path = DefaultPath)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapPrometheusScrapingEndpoint(path).WithMetadata(new HttpMethodMetadata(["GET"]));
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Registered)))
+            return services;
+        services.AddSingleton<Registered>();
+
+        // This host's meter is told apart from other "Spillway" meters in the process (several nodes in one test
+        // process) by its scope: a MeterProvider listens by meter name, so without the view below it would export the
+        // instruments of every node in the process.
+        var scope = new object();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(OpenTelemetryMetrics.MeterName)
+            .AddView(instrument =>
+                instrument.Meter.Name == OpenTelemetryMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, scope)
+                    ? MetricStreamConfiguration.Drop
+                    : null)
+            .AddInstrumentation(sp => new OpenTelemetryMetrics(sp.GetRequiredService<ScrapeSnapshot>(), scope))
+            .AddPrometheusExporter(options =>
+            {
+                options.ScopeInfoEnabled = false;               // no otel_scope_* labels on the series
+                options.TargetInfoEnabled = false;              // no target_info family either
+                options.ScrapeResponseCacheDurationMilliseconds = 0;
+                options.DisableTotalNameSuffixForCounters = false; // counters get their _total here
+                options.ScrapeEndpointPath = DefaultPath;
+            }));
+        return services;
+    }
+
+    /// <summary>Marker: the OpenTelemetry exporter is registered in this collection.</summary>
+    private sealed class Registered;
+}

@@ -1,0 +1,100 @@
+using Prometheus;
+
+namespace Spillway.Telemetry.Export;
+
+/// <summary>
+/// The prometheus-net side: its own <see cref="CollectorRegistry"/> (never the default registry, no MeterAdapter or
+/// EventCounterAdapter) with gauges and counters named as in <see cref="MetricNames"/>. A before-collect callback
+/// copies the <see cref="ScrapeSnapshot"/> into them and removes the series the snapshot no longer lists, so gauges of
+/// departed peers disappear and counters stay as long as the snapshot lists them.
+/// </summary>
+public sealed class PrometheusNetMetrics
+{
+    private static readonly string[] PeerLabels = [MetricNames.NodeLabel, MetricNames.PeerLabel];
+    private static readonly string[] NodeLabels = [MetricNames.NodeLabel];
+
+    private readonly Lock _gate = new();
+    private readonly ScrapeSnapshot _snapshot;
+
+    private readonly PrometheusNetPeerSeries<Gauge.Child> _buffer;
+    private readonly PrometheusNetPeerSeries<Gauge.Child> _recentMax;
+    private readonly PrometheusNetPeerSeries<Gauge.Child> _capacity;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _overflows;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _disconnects;
+    private readonly Gauge _wsClients;
+    private readonly Gauge _wsRecentMax;
+    private readonly Counter _wsOverflows;
+    private string? _wsNode;
+
+    public PrometheusNetMetrics(ScrapeSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _snapshot = snapshot;
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+
+        _buffer = new(factory.CreateGauge(MetricNames.PeerBufferMessages, MetricNames.PeerBufferMessagesHelp, PeerLabels));
+        _recentMax = new(factory.CreateGauge(MetricNames.PeerBufferRecentMaxMessages, MetricNames.PeerBufferRecentMaxMessagesHelp, PeerLabels));
+        _overflows = new(factory.CreateCounter(MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerBufferOverflowsHelp, PeerLabels));
+        _disconnects = new(factory.CreateCounter(MetricNames.BackpressureDisconnectsTotal, MetricNames.BackpressureDisconnectsHelp, PeerLabels));
+        _capacity = new(factory.CreateGauge(MetricNames.PeerBufferCapacityMessages, MetricNames.PeerBufferCapacityMessagesHelp, PeerLabels));
+        _wsClients = factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, NodeLabels);
+        _wsRecentMax = factory.CreateGauge(MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferRecentMaxMessagesHelp, NodeLabels);
+        _wsOverflows = factory.CreateCounter(MetricNames.WebSocketClientBufferOverflowsTotal, MetricNames.WebSocketClientBufferOverflowsHelp, NodeLabels);
+
+        Registry.AddBeforeCollectCallback(Update);
+    }
+
+    /// <summary>The registry to serve; holds only Spillway's families.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Copies the current snapshot into the registry (what the before-collect callback does).</summary>
+    public void Update()
+    {
+        lock (_gate)
+            _snapshot.Read(this, static (s, self) => { self.Apply(s); return true; });
+    }
+
+    private void Apply(TelemetrySnapshot s)
+    {
+        string node = s.NodeName;
+
+        _buffer.Begin(); _recentMax.Begin(); _capacity.Begin();
+        foreach (var g in s.PeerBuffers)
+        {
+            _buffer.Child(node, g.Peer).Set(g.Queued);
+            _recentMax.Child(node, g.Peer).Set(g.MaxQueuedRecently);
+            _capacity.Child(node, g.Peer).Set(g.Capacity);
+        }
+        _buffer.End(); _recentMax.End(); _capacity.End();
+
+        ApplyCounters(_overflows, node, s.PeerOverflows);
+        ApplyCounters(_disconnects, node, s.BackpressureDisconnects);
+
+        // Node-level series: one per node name; none before the first successful fill (no name to label them with).
+        string? wsNode = node.Length == 0 ? null : node;
+        if (_wsNode is not null && _wsNode != wsNode)
+        {
+            _wsClients.RemoveLabelled(_wsNode);
+            _wsRecentMax.RemoveLabelled(_wsNode);
+            _wsOverflows.RemoveLabelled(_wsNode);
+        }
+        _wsNode = wsNode;
+        if (wsNode is not null)
+        {
+            _wsClients.WithLabels(wsNode).Set(s.WebSocketClients);
+            _wsRecentMax.WithLabels(wsNode).Set(s.WebSocketClientRecentMax);
+            if (_wsOverflows.WithLabels(wsNode).Value > s.WebSocketClientOverflows)
+                _wsOverflows.RemoveLabelled(wsNode); // a reset (see PrometheusNetPeerSeries.SetCounter)
+            _wsOverflows.WithLabels(wsNode).IncTo(s.WebSocketClientOverflows);
+        }
+    }
+
+    private static void ApplyCounters(PrometheusNetPeerSeries<Counter.Child> family, string node, List<PeerCounter> counters)
+    {
+        family.Begin();
+        foreach (var c in counters)
+            family.SetCounter(node, c.Peer, c.Value);
+        family.End();
+    }
+}

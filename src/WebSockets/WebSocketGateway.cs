@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SpillwayEndpoint = Spillway.Engine.Peering.Endpoint;
+
+namespace Spillway.WebSockets;
+
+/// <summary>Accepts WebSocket upgrades on the mapped path and runs one <see cref="WebSocketConnection"/> per client.</summary>
+internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatewayOptions options, ILogger logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                "this endpoint speaks the Broker WebSocket JSON API v1 and expects a WebSocket upgrade\n",
+                context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var remote = FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new WebSocketConnection(socket, endpoint, options, logger, remote, context.RequestAborted);
+        await connection.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Renders the client's address the way an operator writes it: IPv4-mapped IPv6 shown as plain IPv4.</summary>
+    internal static string FormatAddress(IPAddress? address, int port)
+    {
+        if (address is null) return "unknown address";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        return new IPEndPoint(address, port).ToString();
+    }
+}

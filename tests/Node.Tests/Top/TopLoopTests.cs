@@ -1,0 +1,38 @@
+using Spillway.Node.Top;
+using Spillway.Telemetry.Layout;
+
+namespace Spillway.Node.Tests.Top;
+
+public sealed class TopLoopTests
+{
+    [Fact]
+    public void FromLayout_maps_every_node_to_its_metrics_port_peers_url()
+    {
+        var layout = DemoLayout.Create();
+        var targets = TopLoop.FromLayout(layout);
+        Assert.Equal(layout.Nodes.Select(n => n.Name), targets.Select(t => t.Name));
+        for (int i = 0; i < targets.Count; i++)
+            Assert.Equal($"http://{layout.Nodes[i].Host}:{layout.Nodes[i].MetricsPort}/peers", targets[i].PeersUrl.ToString());
+    }
+
+    [Fact]
+    public void FromLayout_brackets_ipv6_hosts()
+    {
+        var layout = new ClusterLayout(
+        [
+            new NodeSpec { Name = "manager", Role = NodeRole.Manager, Host = "::1", PeeringPort = 9000, MetricsPort = 9100 },
+            new NodeSpec { Name = "logger-1", Role = NodeRole.Logger, Host = "logger.example", PeeringPort = 9001, MetricsPort = 9101 },
+        ]);
+        var targets = TopLoop.FromLayout(layout);
+        Assert.Equal("http://[::1]:9100/peers", targets[0].PeersUrl.ToString());
+        Assert.Equal("http://logger.example:9101/peers", targets[1].PeersUrl.ToString());
+    }
+
+    [Fact]
+    public async Task Already_cancelled_returns_without_writing()
+    {
+        var output = new StringWriter();
+        await TopLoop.RunAsync([], output, ansi: true, new CancellationToken(canceled: true));
+        Assert.Equal("", output.ToString());
+    }
+}

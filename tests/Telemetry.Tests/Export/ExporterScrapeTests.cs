@@ -1,0 +1,253 @@
+using Microsoft.Extensions.Logging;
+using Spillway.Telemetry.Export;
+using Xunit.Abstractions;
+
+namespace Spillway.Telemetry.Tests.Export;
+
+/// <summary>Both exporters in real Kestrel hosts, scraped over HTTP.</summary>
+public sealed class ExporterScrapeTests(ITestOutputHelper output)
+{
+    public static TheoryData<MetricsExporterKind> Kinds => new() { MetricsExporterKind.OpenTelemetry, MetricsExporterKind.PrometheusNet };
+
+    private const string Prefix = "spillway_";
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Scrape_exports_exactly_the_snapshot(MetricsExporterKind kind)
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var host = await ExporterHost.StartAsync(kind, source);
+
+        string body = await host.ScrapeAsync();
+        output.WriteLine(body);
+        var scrape = PrometheusText.Parse(body);
+
+        AssertKeys(Snapshots.SampleKeys, scrape);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Families_have_the_documented_types_and_help(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        var scrape = await host.ScrapeParsedAsync();
+
+        var expected = new (string Name, string Type, string Help)[]
+        {
+            (MetricNames.PeerBufferMessages, "gauge", MetricNames.PeerBufferMessagesHelp),
+            (MetricNames.PeerBufferRecentMaxMessages, "gauge", MetricNames.PeerBufferRecentMaxMessagesHelp),
+            (MetricNames.PeerBufferOverflowsTotal, "counter", MetricNames.PeerBufferOverflowsHelp),
+            (MetricNames.BackpressureDisconnectsTotal, "counter", MetricNames.BackpressureDisconnectsHelp),
+            (MetricNames.PeerBufferCapacityMessages, "gauge", MetricNames.PeerBufferCapacityMessagesHelp),
+            (MetricNames.WebSocketClients, "gauge", MetricNames.WebSocketClientsHelp),
+            (MetricNames.WebSocketClientBufferRecentMaxMessages, "gauge", MetricNames.WebSocketClientBufferRecentMaxMessagesHelp),
+            (MetricNames.WebSocketClientBufferOverflowsTotal, "counter", MetricNames.WebSocketClientBufferOverflowsHelp),
+        };
+        foreach (var (name, type, help) in expected)
+        {
+            Assert.True(scrape.Families.TryGetValue(name, out var family), $"family {name} missing");
+            Assert.Equal(type, family.Type);
+            Assert.Equal(help, family.Help);
+            Assert.All(family.Samples, s => Assert.Equal(name, s.Name));
+        }
+        Assert.Equal(
+            expected.Select(e => e.Name).Order(StringComparer.Ordinal),
+            scrape.Families.Values.Where(f => f.Name.StartsWith(Prefix, StringComparison.Ordinal) && f.Samples.Count > 0)
+                .Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Both_exporters_yield_identical_spillway_samples()
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var otel = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
+        await using var promNet = await ExporterHost.StartAsync(MetricsExporterKind.PrometheusNet, source);
+
+        foreach (var fill in new Action<TelemetrySnapshot>[] { Snapshots.Sample, Snapshots.LoggerLeft, Snapshots.LoggerBack })
+        {
+            source.Set(fill);
+            var a = (await otel.ScrapeParsedAsync()).Keys(Prefix);
+            var b = (await promNet.ScrapeParsedAsync()).Keys(Prefix);
+            Assert.NotEmpty(a);
+            Assert.True(a.SetEquals(b),
+                $"only OpenTelemetry:\n{string.Join('\n', a.Except(b))}\nonly prometheus-net:\n{string.Join('\n', b.Except(a))}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Departed_peer_gauges_vanish_and_listed_counters_stay(MetricsExporterKind kind)
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var host = await ExporterHost.StartAsync(kind, source);
+        AssertKeys(Snapshots.SampleKeys, await host.ScrapeParsedAsync());
+
+        source.Set(Snapshots.LoggerLeft);
+        var scrape = await host.ScrapeParsedAsync();
+        AssertKeys(Snapshots.LoggerLeftKeys, scrape);
+        Assert.DoesNotContain(scrape.WithPrefix(Prefix), s => s.Label("peer") == "logger-1" && !s.Name.EndsWith("_total", StringComparison.Ordinal));
+        Assert.Equal(3, scrape.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "logger-1")));
+        Assert.Null(scrape.Find(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "proxy-1")));
+
+        // Everything gone: only the node-level series remain.
+        source.Set(s => { s.NodeName = "worker-1"; s.WebSocketClientOverflows = 9; });
+        Assert.Equal(
+            [
+                """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
+                """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 0""",
+                """spillway_websocket_clients{node="worker-1"} 0""",
+            ],
+            (await host.ScrapeParsedAsync()).Keys(Prefix));
+
+        // A peer that comes back gets its gauges again.
+        source.Set(Snapshots.LoggerBack);
+        AssertKeys(Snapshots.LoggerBackKeys, await host.ScrapeParsedAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task No_scope_or_target_info_labels_on_spillway_series(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        var scrape = await host.ScrapeParsedAsync();
+
+        Assert.NotEmpty(scrape.WithPrefix(Prefix));
+        Assert.All(scrape.WithPrefix(Prefix), s =>
+        {
+            Assert.DoesNotContain(s.Labels.Keys, l => l.StartsWith("otel_", StringComparison.Ordinal));
+            Assert.Subset(new HashSet<string> { "node", "peer" }, s.Labels.Keys.ToHashSet());
+        });
+        Assert.DoesNotContain(scrape.Families.Keys, f => f is "target_info" || f.StartsWith("otel_", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Promtool_check_metrics_accepts_the_output(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        string body = await host.ScrapeAsync();
+
+        var result = await Promtool.CheckMetricsAsync(body);
+        if (result is null)
+        {
+            output.WriteLine("promtool not on PATH; skipped");
+            return;
+        }
+        Assert.True(result.Value.ExitCode == 0 && result.Value.Output.Trim().Length == 0,
+            $"promtool check metrics: exit {result.Value.ExitCode}\n{result.Value.Output}\n--- body ---\n{body}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_throwing_source_still_gets_200_and_the_previous_values(MetricsExporterKind kind)
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var host = await ExporterHost.StartAsync(kind, source);
+        AssertKeys(Snapshots.SampleKeys, await host.ScrapeParsedAsync());
+
+        source.FailWith(new InvalidOperationException("stats table on fire"));
+        var scrape = await host.ScrapeParsedAsync(); // asserts 200
+        AssertKeys(Snapshots.SampleKeys, scrape);
+        Assert.DoesNotContain(scrape.Samples, s => s.Label("node") == "half-filled" || s.Label("peer") == "garbage");
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning
+            && e.Category == typeof(ScrapeSnapshot).FullName
+            && e.Exception?.Message == "stats table on fire");
+
+        source.FailWith(null);
+        source.Set(Snapshots.LoggerLeft);
+        AssertKeys(Snapshots.LoggerLeftKeys, await host.ScrapeParsedAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_source_that_never_fills_still_gets_200(MetricsExporterKind kind)
+    {
+        var source = new TestTelemetrySource();
+        source.FailWith(new InvalidOperationException("not yet"));
+        await using var host = await ExporterHost.StartAsync(kind, source);
+
+        var scrape = await host.ScrapeParsedAsync();
+        Assert.Empty(scrape.WithPrefix(Prefix));
+        Assert.True(source.Fills >= 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Default_registration_refills_after_the_freshness_window(MetricsExporterKind kind)
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var host = await ExporterHost.StartAsync(kind, source, useFakeTime: false);
+        AssertKeys(Snapshots.SampleKeys, await host.ScrapeParsedAsync());
+
+        source.Set(Snapshots.LoggerLeft);
+        await Task.Delay(ScrapeSnapshot.DefaultFreshness * 3);
+        AssertKeys(Snapshots.LoggerLeftKeys, await host.ScrapeParsedAsync());
+    }
+
+    [Fact]
+    public async Task A_counter_that_goes_down_is_exported_as_reset_by_both()
+    {
+        var source = new TestTelemetrySource(Snapshots.LoggerLeft);
+        await using var otel = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
+        await using var promNet = await ExporterHost.StartAsync(MetricsExporterKind.PrometheusNet, source);
+        await otel.ScrapeAsync();
+        await promNet.ScrapeAsync();
+
+        source.Set(Snapshots.Sample); // manager 50 -> 42, logger-1 3 -> 0, websocket overflows 9 -> 9
+        AssertKeys(Snapshots.SampleKeys, await otel.ScrapeParsedAsync(), "OpenTelemetry");
+        AssertKeys(Snapshots.SampleKeys, await promNet.ScrapeParsedAsync(), "prometheus-net");
+    }
+
+    [Fact]
+    public async Task One_OpenTelemetry_collect_fills_the_snapshot_once()
+    {
+        var source = new TestTelemetrySource(Snapshots.Sample);
+        await using var host = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
+        await host.ScrapeAsync();
+        int before = source.Fills;
+        await host.ScrapeAsync();
+        Assert.Equal(1, source.Fills - before); // eight instrument callbacks, one Fill
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Concurrent_scrapes_all_succeed(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        var scrapes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => host.ScrapeParsedAsync()));
+        Assert.All(scrapes, s => AssertKeys(Snapshots.SampleKeys, s));
+    }
+
+    [Fact]
+    public async Task Two_OpenTelemetry_nodes_in_one_process_do_not_see_each_other()
+    {
+        var a = new TestTelemetrySource(Snapshots.Sample);
+        var b = new TestTelemetrySource(s => { Snapshots.Sample(s); s.NodeName = "manager"; });
+        await using var hostA = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, a);
+        await using var hostB = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, b);
+
+        var scrapeA = await hostA.ScrapeParsedAsync();
+        var scrapeB = await hostB.ScrapeParsedAsync();
+        AssertKeys(Snapshots.SampleKeys, scrapeA);
+        Assert.All(scrapeB.WithPrefix(Prefix), s => Assert.Equal("manager", s.Label("node")));
+        Assert.Equal(Snapshots.SampleKeys.Length, scrapeB.Keys(Prefix).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Metrics_endpoint_answers_GET_only(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        using var response = await host.Client.PostAsync("/metrics", new StringContent(""));
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    /// <summary>Asserts the spillway_* samples of <paramref name="scrape"/> are exactly <paramref name="expected"/>, with a readable diff.</summary>
+    internal static void AssertKeys(IEnumerable<string> expected, PrometheusText.Exposition scrape, string what = "scrape")
+    {
+        var want = new SortedSet<string>(expected, StringComparer.Ordinal);
+        var got = scrape.Keys(Prefix);
+        Assert.True(want.SetEquals(got),
+            $"{what}: missing:\n  {string.Join("\n  ", want.Except(got))}\nunexpected:\n  {string.Join("\n  ", got.Except(want))}");
+    }
+}
