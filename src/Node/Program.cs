@@ -6,5 +6,6 @@ var root = new RootCommand("spillway: an observable pub/sub peering engine")
     NodeCommand.Create(),
     DemoCommand.Create(),
     TopCommand.Create(),
+    WatchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -55,12 +55,15 @@ public static class TopRenderer
 
         var lines = new List<(string Text, bool Hot)>();
         lines.Add((Header(current), false));
+        lines.Add(("", false));
         if (current.Count == 0) lines.Add(("(no nodes)", false));
         if (allRows.Count > 0) lines.Add((layout.HeaderLine(), false));
 
+        bool firstBlock = true;
         foreach (var (status, rows) in blocks)
         {
-            lines.Add(("", false));
+            if (!firstBlock) lines.Add(("", false));
+            firstBlock = false;
             lines.Add((NodeLine(status), false));
             if (status.IsDown || status.Report is null)
             {

@@ -6,7 +6,8 @@ namespace Spillway.Node.Top;
 internal sealed class TopTableLayout
 {
     private const int Gap = 2;
-    private const int PreferredMinPeer = 16;
+    private const int PreferredMinPeer = 24;
+    private const int MidBarCells = 15;
     private const int MinPeer = 8;
 
     private static readonly TopColumn[] Order =
@@ -35,8 +36,11 @@ internal sealed class TopTableLayout
             layout._widths[col] = w;
         }
 
-        while (layout.Total() > width && layout._barCells > TopRenderer.MinBarCells) layout._barCells--;
+        // Narrow the bar a little, then the peer column to a readable width, then the bar to its minimum;
+        // only then drop the less important columns and finally narrow the peer column further.
+        layout.ShrinkBar(width, MidBarCells);
         layout.ShrinkPeer(width, Math.Min(layout._peerWidth, PreferredMinPeer));
+        layout.ShrinkBar(width, TopRenderer.MinBarCells);
         foreach (var col in DropOrder)
         {
             if (layout.Total() <= width) break;
@@ -70,6 +74,11 @@ internal sealed class TopTableLayout
             sb.Append(IsRightAligned(col) ? v.PadLeft(Width(col)) : v.PadRight(Width(col)));
         }
         return sb.ToString().TrimEnd();
+    }
+
+    private void ShrinkBar(int width, int floor)
+    {
+        while (Total() > width && _barCells > floor) _barCells--;
     }
 
     private void ShrinkPeer(int width, int floor)

@@ -24,11 +24,29 @@ public static class OpenTelemetryMetricsExtensions
         return AddCore(services);
     }
 
-    /// <summary>Maps GET <paramref name="path"/> (default <c>/metrics</c>) to the OpenTelemetry Prometheus exporter.</summary>
+    /// <summary>The exposition format served: the classic Prometheus text format, as the prometheus-net exporter serves.</summary>
+    public const string TextFormatAccept = "text/plain; version=0.0.4";
+
+    /// <summary>
+    /// Maps GET <paramref name="path"/> (default <c>/metrics</c>) to the OpenTelemetry Prometheus exporter.
+    /// The response is always the classic text format (0.0.4): the request's Accept header is replaced before the
+    /// exporter negotiates, because its OpenMetrics output adds a <c>*_created</c> sample to every counter series, which
+    /// the prometheus-net exporter does not, and the two exporters must scrape as the same series.
+    /// </summary>
     public static IEndpointConventionBuilder MapSpillwayOpenTelemetryMetrics(this IEndpointRouteBuilder endpoints, string path = DefaultPath)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapPrometheusScrapingEndpoint(path).WithMetadata(new HttpMethodMetadata(["GET"]));
+        return endpoints
+            .MapPrometheusScrapingEndpoint(
+                path,
+                meterProvider: null,
+                configureBranchedPipeline: branch => branch.Use(static (context, next) =>
+                {
+                    context.Request.Headers.Accept = TextFormatAccept;
+                    return next(context);
+                }),
+                optionsName: null)
+            .WithMetadata(new HttpMethodMetadata(["GET"]));
     }
 
     private static IServiceCollection AddCore(IServiceCollection services)

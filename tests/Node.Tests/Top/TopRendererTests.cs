@@ -177,6 +177,7 @@ public sealed class TopRendererTests
 
     [Theory]
     [InlineData(200)]
+    [InlineData(140)]
     [InlineData(120)]
     [InlineData(100)]
     [InlineData(80)]
@@ -210,7 +211,7 @@ public sealed class TopRendererTests
             Assert.Contains("1234567", row);
             Assert.Contains("/s", row);
         }
-        if (width >= 120) Assert.Contains("[####################] 100%", screen);
+        if (width >= 160) Assert.Contains("[####################] 100%", screen);
     }
 
     [Fact]
@@ -250,6 +251,6 @@ public sealed class TopRendererTests
     public void No_nodes_still_renders_a_header()
     {
         string screen = TopRenderer.Render([], null, 80);
-        Assert.Equal("spillway top  --:--:--  nodes up 0/0\n(no nodes)\n", screen);
+        Assert.Equal("spillway top  --:--:--  nodes up 0/0\n\n(no nodes)\n", screen);
     }
 }

@@ -198,6 +198,25 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         AssertKeys(Snapshots.SampleKeys, await promNet.ScrapeParsedAsync(), "prometheus-net");
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_Prometheus_server_Accept_header_gets_the_same_samples(MetricsExporterKind kind)
+    {
+        await using var host = await ExporterHost.StartAsync(kind, new TestTelemetrySource(Snapshots.Sample));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        // What Prometheus 2.x sends: OpenMetrics preferred, text 0.0.4 accepted.
+        request.Headers.TryAddWithoutValidation("Accept",
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        using var response = await host.Client.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+        output.WriteLine($"Content-Type: {response.Content.Headers.ContentType}");
+        output.WriteLine(body);
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("_created", body);
+        AssertKeys(Snapshots.SampleKeys, PrometheusText.Parse(body), kind.ToString());
+    }
+
     [Fact]
     public async Task One_OpenTelemetry_collect_fills_the_snapshot_once()
     {

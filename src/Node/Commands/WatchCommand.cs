@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Spillway.Node.Commands;
+
+/// <summary>
+/// <c>spillway watch [TOPIC…] --url ws://…</c>: subscribes over a node's WebSocket API (Broker JSON v1) and
+/// prints one line per message: <c>topic  @data-type  data</c>. The one-liner for watching a topic from a shell.
+/// </summary>
+internal static class WatchCommand
+{
+    public const string DefaultUrl = "ws://127.0.0.1:9301/v1/messages/json";
+
+    public static Command Create()
+    {
+        var topics = new Argument<string[]>("topic") { Description = "Topic prefixes to watch (none: every topic)", Arity = ArgumentArity.ZeroOrMore };
+        var url = new Option<string>("--url") { Description = $"The node's WebSocket endpoint (default {DefaultUrl}, the demo manager)" };
+        var count = new Option<int?>("--count") { Description = "Stop after this many messages" };
+        var command = new Command("watch", "Print the messages of a topic as they arrive, through a node's WebSocket API") { topics, url, count };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(topics) ?? [], parse.GetValue(url) ?? DefaultUrl, parse.GetValue(count), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] topics, string url, int? count, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+        {
+            Console.Error.WriteLine($"spillway watch: --url must be a ws:// or wss:// URL, got '{url}'");
+            return ExitCodes.BadConfiguration;
+        }
+        using var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(uri, cancellationToken);
+            var subscriptions = JsonSerializer.SerializeToUtf8Bytes(topics.Length == 0 ? [""] : topics);
+            await socket.SendAsync(subscriptions, WebSocketMessageType.Text, true, cancellationToken);
+            var buffer = new MemoryStream();
+            var seen = 0;
+            while (count is null || seen < count)
+            {
+                var text = await ReceiveTextAsync(socket, buffer, cancellationToken);
+                if (text is null)
+                {
+                    Console.Error.WriteLine($"spillway watch: the node closed the connection ({socket.CloseStatusDescription ?? "no reason given"})");
+                    return ExitCodes.Failed;
+                }
+                using var doc = JsonDocument.Parse(text);
+                var root = doc.RootElement;
+                switch (root.GetProperty("type").GetString())
+                {
+                    case "ack":
+                        Console.Error.WriteLine($"spillway watch: subscribed to [{string.Join(", ", topics)}] at endpoint {root.GetProperty("endpoint").GetString()}; Ctrl-C stops");
+                        break;
+                    case "data-message":
+                        Console.WriteLine($"{root.GetProperty("topic").GetString()}  {root.GetProperty("@data-type").GetString()}  {root.GetProperty("data").GetRawText()}");
+                        seen++;
+                        break;
+                    default:
+                        Console.Error.WriteLine($"spillway watch: {text}");
+                        break;
+                }
+            }
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Ok;
+        }
+        catch (WebSocketException e)
+        {
+            Console.Error.WriteLine($"spillway watch: cannot talk to {url}: {e.Message}. Is the node running with a websocket_port (the demo's manager has one)?");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task<string?> ReceiveTextAsync(ClientWebSocket socket, MemoryStream buffer, CancellationToken token)
+    {
+        buffer.SetLength(0);
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(chunk, token);
+            if (result.MessageType == WebSocketMessageType.Close) return null;
+            buffer.Write(chunk, 0, result.Count);
+            if (result.EndOfMessage) return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+    }
+}

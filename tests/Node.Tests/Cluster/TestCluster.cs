@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Spillway.Engine.Buffers;
+using Spillway.Node.Hosting;
+using Spillway.Telemetry.Export;
+using Spillway.Telemetry.Layout;
+using Spillway.Telemetry.Tests.Export;
+
+namespace Spillway.Node.Tests.Cluster;
+
+/// <summary>Nodes of a layout on free loopback ports, each a full <see cref="NodeHost"/> (engine, naming, HTTP).</summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, NodeHost> _hosts = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public TestCluster(params (string Name, NodeRole Role, int Inbound, BufferSettings? Buffers)[] nodes)
+    {
+        var ports = FreePorts.Take(nodes.Length * 2);
+        Layout = new ClusterLayout(nodes.Select((n, i) => new NodeSpec
+        {
+            Name = n.Name, Role = n.Role, Host = "127.0.0.1", PeeringPort = ports[2 * i], MetricsPort = ports[2 * i + 1],
+            InboundMessagesPerSecond = n.Inbound, SocketBufferBytes = 8192, Buffers = n.Buffers ?? BufferSettings.Default,
+        }));
+    }
+
+    public ClusterLayout Layout { get; }
+    public NodeHost this[string name] => _hosts[name];
+
+    public async Task StartAsync(string name, MetricsExporterKind exporter = MetricsExporterKind.OpenTelemetry) =>
+        _hosts[name] = await NodeHost.StartAsync(Layout, Layout.Get(name), new NodeHostOptions { Exporter = exporter },
+            NullLoggerFactory.Instance, CancellationToken.None);
+
+    public async Task StopAsync(string name)
+    {
+        await _hosts[name].DisposeAsync();
+        _hosts.Remove(name);
+    }
+
+    public async Task<string> ScrapeTextAsync(string name) =>
+        await _http.GetStringAsync($"http://127.0.0.1:{Layout.Get(name).MetricsPort}/metrics");
+
+    public async Task<PrometheusText.Exposition> ScrapeAsync(string name) => PrometheusText.Parse(await ScrapeTextAsync(name));
+
+    public async Task<PeersReport> PeersAsync(string name) =>
+        PeersReportJson.Parse(await _http.GetByteArrayAsync($"http://127.0.0.1:{Layout.Get(name).MetricsPort}/peers"));
+
+    /// <summary>Waits until <paramref name="name"/>'s /peers shows exactly these named peers.</summary>
+    public async Task WaitForNamesAsync(string name, params string[] peers)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string[] seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = (await PeersAsync(name)).Peers.Select(p => p.Name ?? "(unnamed)").Order().ToArray();
+            if (seen.SequenceEqual(peers.Order())) return;
+            await Task.Delay(20);
+        }
+        Assert.Fail($"{name}: expected named peers [{string.Join(", ", peers.Order())}], /peers shows [{string.Join(", ", seen)}]");
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<Task<string>> describe, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"not reached within {seconds} s: {await describe()}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts.Values) await host.DisposeAsync();
+        _http.Dispose();
+    }
+}
