@@ -42,6 +42,7 @@ public static class OpenTelemetryMetricsExtensions
                 meterProvider: null,
                 configureBranchedPipeline: branch => branch.Use(static (context, next) =>
                 {
+                    context.RequestServices.GetRequiredService<ScrapeSnapshot>().MarkStale();
                     context.Request.Headers.Accept = TextFormatAccept;
                     return next(context);
                 }),

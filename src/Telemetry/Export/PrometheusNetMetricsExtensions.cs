@@ -37,7 +37,12 @@ public static class PrometheusNetMetricsExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var metrics = endpoints.ServiceProvider.GetRequiredService<PrometheusNetMetrics>();
-        return endpoints.MapGet(path, new RequestDelegate(context => WriteAsync(metrics.Registry, context)));
+        var snapshot = endpoints.ServiceProvider.GetRequiredService<ScrapeSnapshot>();
+        return endpoints.MapGet(path, new RequestDelegate(context =>
+        {
+            snapshot.MarkStale(); // this scrape reads values of this moment (see ScrapeSnapshot.MarkStale)
+            return WriteAsync(metrics.Registry, context);
+        }));
     }
 
     /// <summary>Renders <paramref name="registry"/> in the Prometheus text format and writes it as one buffered response.</summary>

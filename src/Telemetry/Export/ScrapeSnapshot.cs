@@ -63,6 +63,15 @@ public sealed class ScrapeSnapshot
         }
     }
 
+    /// <summary>
+    /// Makes the next read refill. Each /metrics request calls this first, so a scrape never sees values from
+    /// before it began; the freshness window then only spans the callbacks of that one collect.
+    /// </summary>
+    public void MarkStale()
+    {
+        lock (_gate) _attempted = false;
+    }
+
     /// <summary>Refreshes if stale, then runs <paramref name="reader"/> on the snapshot under the lock.</summary>
     public TResult Read<TState, TResult>(TState state, Func<TelemetrySnapshot, TState, TResult> reader)
     {

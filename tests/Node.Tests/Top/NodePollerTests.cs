@@ -133,17 +133,16 @@ public sealed class NodePollerTests : IAsyncLifetime
             new NodeTarget("manager", _server.Url("/peers")),
             new NodeTarget("closed", new Uri($"http://127.0.0.1:{PeersTestServer.ClosedPort()}/peers")),
         };
-        var output = new StringWriter();
+        var output = new FrameRecorder();
         using var cts = new CancellationTokenSource();
         var run = TopLoop.RunAsync(targets, output, ansi: true, cts.Token, TimeSpan.FromMilliseconds(50), width: () => 100);
-        await WaitUntil(() => Volatile.Read(ref _server.PeersRequests) >= 3);
+        await WaitUntil(() => output.Count >= 2);
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
-        string text = output.ToString();
-        Assert.StartsWith(TopLoop.ClearScreen, text);
-        var frames = text.Split(TopLoop.ClearScreen, StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(frames.Length >= 2, text);
+        Assert.All(output.Writes, w => Assert.StartsWith(TopLoop.ClearScreen, w));
+        var frames = output.Text.Split(TopLoop.ClearScreen, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(output.Count, frames.Length);
         Assert.All(frames, f => Assert.Contains("nodes up 1/2", f));
         Assert.All(frames, f => Assert.Contains("DOWN: connection refused", f));
         Assert.Contains("0.0/s", frames[^1]); // the second frame onwards has a rate
@@ -152,15 +151,15 @@ public sealed class NodePollerTests : IAsyncLifetime
     [Fact]
     public async Task Top_loop_without_ansi_separates_frames_and_writes_no_escapes()
     {
-        var output = new StringWriter();
+        var output = new FrameRecorder();
         using var cts = new CancellationTokenSource();
         var run = TopLoop.RunAsync([new NodeTarget("manager", _server.Url("/peers"))], output, ansi: false, cts.Token,
             TimeSpan.FromMilliseconds(50), width: () => 60);
-        await WaitUntil(() => Volatile.Read(ref _server.PeersRequests) >= 2);
+        await WaitUntil(() => output.Count >= 2);
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
-        string text = output.ToString();
+        string text = output.Text;
         Assert.DoesNotContain('\u001b', text);
         Assert.StartsWith("spillway top", text);
         Assert.Contains("\n" + new string('-', 60) + "\nspillway top", text);

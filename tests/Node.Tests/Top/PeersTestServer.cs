@@ -30,8 +30,6 @@ internal sealed class PeersTestServer : IAsyncDisposable
 
     public PeersReport Report { get; set; } = TopTestData.Report("manager", TopTestData.Peer("worker-1", queued: 350, overflows: 7));
 
-    public int PeersRequests;
-
     public Uri Url(string path) => new(BaseUri, path);
 
     public static async Task<PeersTestServer> StartAsync()
@@ -41,11 +39,7 @@ internal sealed class PeersTestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         PeersTestServer? server = null;
-        app.MapGet("/peers", (HttpContext context) =>
-        {
-            Interlocked.Increment(ref server!.PeersRequests);
-            return Results.Bytes(PeersReportJson.Serialize(server.Report), PeersReportJson.ContentType);
-        });
+        app.MapGet("/peers", () => Results.Bytes(PeersReportJson.Serialize(server!.Report), PeersReportJson.ContentType));
         app.MapGet("/garbage", () => Results.Text("this is not json {", "text/plain"));
         app.MapGet("/bad-shape", () => Results.Text("""{"node":"manager"}""", "application/json"));
         app.MapGet("/missing", () => Results.NotFound());

@@ -118,6 +118,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
             Assert.Subset(new HashSet<string> { "node", "peer" }, s.Labels.Keys.ToHashSet());
         });
         Assert.DoesNotContain(scrape.Families.Keys, f => f is "target_info" || f.StartsWith("otel_", StringComparison.Ordinal));
+        Assert.All(scrape.Families.Keys, f => Assert.StartsWith(Prefix, f)); // Spillway's families only
     }
 
     [Theory]
@@ -215,6 +216,36 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("_created", body);
         AssertKeys(Snapshots.SampleKeys, PrometheusText.Parse(body), kind.ToString());
+    }
+
+    [Fact]
+    public async Task A_thousand_peers_scrape_identically_through_both_exporters()
+    {
+        var source = new TestTelemetrySource(s =>
+        {
+            s.NodeName = "manager";
+            for (int i = 0; i < 1000; i++)
+            {
+                s.PeerBuffers.Add(new PeerBufferGauges($"worker-{i}", i % 7, i % 13, 1024));
+                s.PeerOverflows.Add(new PeerCounter($"worker-{i}", i * 3L));
+                s.BackpressureDisconnects.Add(new PeerCounter($"worker-{i}", i % 2));
+            }
+        });
+        await using var otel = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
+        await using var promNet = await ExporterHost.StartAsync(MetricsExporterKind.PrometheusNet, source);
+
+        var a = (await otel.ScrapeParsedAsync()).Keys(Prefix);
+        var b = (await promNet.ScrapeParsedAsync()).Keys(Prefix);
+        Assert.Equal(5 * 1000 + 3, a.Count);
+        Assert.True(a.SetEquals(b));
+
+        foreach (var host in new[] { otel, promNet })
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < 10; i++)
+                await host.ScrapeAsync();
+            output.WriteLine($"{host.Address}: {watch.Elapsed.TotalMilliseconds / 10:F1} ms a scrape of 1000 peers");
+        }
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class PrometheusTextTests
         Assert.Equal(double.NegativeInfinity, scrape.Value("b"));
         Assert.Equal(4, scrape.Families["h"].Samples.Count);
         Assert.Equal("a_total{x=\"1\",y=\"q\\\"uo\\\\te\\n\"} 3", first.Key);
-        Assert.Equal(8, scrape.Samples.Count);
+        Assert.Equal(7, scrape.Samples.Count);
     }
 
     [Fact]
