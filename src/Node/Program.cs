@@ -8,4 +8,5 @@ var root = new RootCommand("spillway: an observable pub/sub peering engine")
     TopCommand.Create(),
     WatchCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// SIGINT and SIGTERM cancel the running command's token; it then has this long to stop its nodes cleanly.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

@@ -103,9 +103,12 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM (Process.Kill would be SIGKILL) via kill(1).</summary>
-    public void SendSigterm()
+    public void SendSigterm() => SendSignal("TERM");
+
+    /// <summary>Sends a signal by name (TERM, INT) the way a service manager or a terminal would.</summary>
+    public void SendSignal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Id.ToString() }, UseShellExecute = false })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, Id.ToString() }, UseShellExecute = false })!;
         kill.WaitForExit(5000);
     }
 

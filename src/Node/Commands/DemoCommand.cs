@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Spillway.Node.Demo;
 using Spillway.Node.Top;
 using Spillway.Telemetry.Export;
@@ -59,7 +58,6 @@ internal static class DemoCommand
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds is { } seconds) stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
         var banner = Banner(layout, exporter, workDir, showTop);
         Console.WriteLine(banner);
@@ -98,6 +96,10 @@ internal static class DemoCommand
                 await Task.Delay(500, stop.Token);
                 foreach (var exited in cluster.Exited())
                 {
+                    // Ctrl-C in a terminal signals the whole process group: the nodes may stop a moment before
+                    // this command sees its own cancellation. That is a shutdown, not a crash.
+                    await Task.Delay(1000, CancellationToken.None);
+                    if (stop.IsCancellationRequested && exited.ExitCode == 0) return null;
                     stop.Cancel();
                     return exited;
                 }

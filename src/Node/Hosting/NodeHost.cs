@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Endpoint = Spillway.Engine.Peering.Endpoint;
 using Spillway.Telemetry.Export;
@@ -69,11 +70,18 @@ public sealed class NodeHost : IAsyncDisposable
         : host == "localhost" ? IPAddress.Loopback
         : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
 
-    private static async Task<WebApplication> StartMetricsAsync(NodeSpec node, IPAddress address, MetricsExporterKind exporter,
-        NodeTelemetry telemetry, CancellationToken cancellationToken)
+    private static WebApplicationBuilder CreateBuilder()
     {
         var builder = WebApplication.CreateSlimBuilder();
         NodeLogging.Configure(builder.Logging);
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        return builder;
+    }
+
+    private static async Task<WebApplication> StartMetricsAsync(NodeSpec node, IPAddress address, MetricsExporterKind exporter,
+        NodeTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        var builder = CreateBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort));
         builder.Services.AddSpillwayMetrics(exporter, telemetry);
         var app = builder.Build();
@@ -87,8 +95,7 @@ public sealed class NodeHost : IAsyncDisposable
     private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, Endpoint endpoint,
         CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        NodeLogging.Configure(builder.Logging);
+        var builder = CreateBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
         var app = builder.Build();
         app.UseWebSockets();
