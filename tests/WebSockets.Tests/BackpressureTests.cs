@@ -4,10 +4,11 @@ using System.Text.Json;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
+using Xunit.Abstractions;
 
 namespace Spillway.WebSockets.Tests;
 
-public class BackpressureTests
+public class BackpressureTests(ITestOutputHelper output)
 {
     private const int ClientBufferSize = 64;
     private const int Window = 32;          // flood messages in flight towards the reading client, < ClientBufferSize
@@ -102,6 +103,7 @@ public class BackpressureTests
         stop.Cancel();
         Assert.Null(reader.Error);
 
+        output.WriteLine($"published {published} messages of {Payload.Length} bytes; slow client overflows {SlowOverflows()}");
         Assert.True(SlowOverflows() > 0, $"slow client never overflowed after {published} messages");
         Assert.True(cluster.Node.TryGetPeeringStats(slowId, out var slowRow));
         Assert.Equal(ClientBufferSize, slowRow.Capacity);
@@ -144,6 +146,7 @@ public class BackpressureTests
             published++;
         }
         Assert.False(cluster.Node.TryGetPeeringStats(slowId, out _), $"slow client still attached after {published} messages");
+        output.WriteLine($"slow client dropped after {published} messages");
 
         await Eventually.HoldsAsync(() => reader.Received == published,
             () => $"reading client got {reader.Received} of {published} ({reader.Error})");

@@ -17,10 +17,8 @@ public sealed record SetValue(ImmutableArray<Value> Items) : Value
 {
     public SetValue(params Value[] items) : this(ImmutableArray.Create(items)) { }
     public override ValueKind Kind => ValueKind.Set;
-    // Both directions, so that containers carrying duplicates ({a,a,b} vs {a,b,b}) do not compare equal.
     public bool Equals(SetValue? other) =>
-        other is not null && Items.Length == other.Items.Length
-        && Items.All(other.Items.Contains) && other.Items.All(Items.Contains);
+        other is not null && ValueHashing.SameMultiset(Items, other.Items, static (a, b) => a.Equals(b));
     public override int GetHashCode() => ValueHashing.Unordered(Items);
 }
 
@@ -30,14 +28,36 @@ public sealed record TableValue(ImmutableArray<KeyValuePair<Value, Value>> Entri
     public TableValue(params KeyValuePair<Value, Value>[] entries) : this(ImmutableArray.Create(entries)) { }
     public override ValueKind Kind => ValueKind.Table;
     public bool Equals(TableValue? other) =>
-        other is not null && Entries.Length == other.Entries.Length
-        && Entries.All(other.Entries.Contains) && other.Entries.All(Entries.Contains);
+        other is not null && ValueHashing.SameMultiset(Entries, other.Entries, static (a, b) => a.Key.Equals(b.Key) && a.Value.Equals(b.Value));
     public override int GetHashCode() =>
         ValueHashing.Unordered(Entries.Select(e => HashCode.Combine(e.Key, e.Value)));
 }
 
 internal static class ValueHashing
 {
+    /// <summary>
+    /// Same elements, order aside, duplicates counted: each element of <paramref name="a"/> takes one unused
+    /// equal element of <paramref name="b"/>. One pass in one direction, so comparing nested containers
+    /// costs time linear in their depth (a comparison in both directions would double per level).
+    /// </summary>
+    public static bool SameMultiset<T>(ImmutableArray<T> a, ImmutableArray<T> b, Func<T, T, bool> equal)
+    {
+        if (a.Length != b.Length) return false;
+        var used = a.Length <= 64 ? stackalloc bool[a.Length] : new bool[a.Length];
+        foreach (var x in a)
+        {
+            var found = false;
+            for (var j = 0; j < b.Length && !found; j++)
+            {
+                if (used[j] || !equal(x, b[j])) continue;
+                used[j] = true;
+                found = true;
+            }
+            if (!found) return false;
+        }
+        return true;
+    }
+
     public static int Ordered(ImmutableArray<Value> items)
     {
         var hash = new HashCode();

@@ -41,9 +41,10 @@ public sealed class ClientSession : RemoteSubscriber, IDisposable
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1) return;
         CloseReason = reason;
+        // Closed first, then wake the drain: a transport woken by the buffer must already see the session closed.
+        _closed.Cancel();
         Buffer.Close();
         _endpoint.OnClientClosed(this, reason);
-        _closed.Cancel();
     }
 
     public void Dispose() => Close("client disconnected");

@@ -1,4 +1,5 @@
 using Spillway.Engine.Peering;
+using Spillway.Telemetry.Layout;
 
 namespace Spillway.Telemetry.Naming;
 
@@ -19,8 +20,9 @@ internal sealed class PeerNameRegistry(string ownName, IReadOnlySet<string> layo
     public bool TryAssign(PeerInfo peering, string name, Func<PeerInfo, bool> isLive, out string problem)
     {
         problem = "";
-        if (!PeerNameRules.IsValid(name))
-            problem = $"name '{Shorten(name)}' is not a valid node name (1-{PeerNameRules.MaxLength} of A-Z a-z 0-9 . _ -)";
+        // The layout's own rule for names (also what keeps them safe as label values).
+        if (LayoutRules.NameProblem(name) is { } invalid)
+            problem = Shorten(invalid);
         else if (!layoutNames.Contains(name))
             problem = $"name '{name}' is not in the cluster layout";
         else if (name == ownName)
@@ -48,5 +50,6 @@ internal sealed class PeerNameRegistry(string ownName, IReadOnlySet<string> layo
         return name;
     }
 
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
+    // A hostile peer chooses the name: keep what it can put into one log line short.
+    private static string Shorten(string s) => s.Length <= 120 ? s : s[..120] + "…";
 }

@@ -4,6 +4,7 @@ using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Naming;
+using Spillway.Engine.Tests.Peering;
 
 namespace Spillway.Telemetry.Tests.Naming;
 
@@ -35,8 +36,8 @@ public class NamingTests
     [Fact]
     public async Task Bogus_hello_names_leave_the_peer_unnamed_and_the_series_bounded()
     {
-        var logs = new Spillway.Telemetry.Tests.Naming.RecordingLogs();
-        await using var manager = new TestNode("manager", logs: logs.Factory);
+        var logs = new RecordingLoggerProvider();
+        await using var manager = new TestNode("manager", logs: logs.CreateFactory());
         // An endpoint that speaks the protocol but is no cluster node: it sends hellos by hand.
         await using var intruder = new Endpoint();
         var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,7 +56,7 @@ public class NamingTests
         await Eventually(() => logs.Lines.Count(l => l.Contains("not naming") || l.Contains("ignoring a hello")) >= 10_004,
             () => $"{logs.Lines.Count} log lines");
         Assert.Contains(logs.Lines, l => l.Contains("'bogus-42' is not in the cluster layout"));
-        Assert.Contains(logs.Lines, l => l.Contains("is not a valid node name"));
+        Assert.Contains(logs.Lines, l => l.Contains("has characters outside [A-Za-z0-9._-]"));
         Assert.Contains(logs.Lines, l => l.Contains("'manager' is this node's own name"));
         Assert.Contains(logs.Lines, l => l.Contains("claims endpoint"));
         Assert.Contains(logs.Lines, l => l.Contains("hello is not [name, endpoint id]"));
@@ -79,8 +80,8 @@ public class NamingTests
     [Fact]
     public async Task A_name_held_by_a_live_peering_is_refused_to_a_second_one()
     {
-        var logs = new RecordingLogs();
-        await using var manager = new TestNode("manager", logs: logs.Factory);
+        var logs = new RecordingLoggerProvider();
+        await using var manager = new TestNode("manager", logs: logs.CreateFactory());
         await using var logger = new TestNode("logger");
         manager.Dial(logger);
         await manager.WaitForNamedPeersAsync("logger");
