@@ -174,7 +174,10 @@ public sealed class Endpoint : IAsyncDisposable
             if (Options.SocketBufferSize > 0)
             {
                 socket.SendBufferSize = Options.SocketBufferSize;
-                socket.ReceiveBufferSize = Options.SocketBufferSize;
+                // Never pin the receive buffer below a few segments: a receive window smaller than one
+                // segment (64 KiB on loopback) leaves TCP in zero-window probing with exponential backoff,
+                // and the peering stalls for seconds at a time.
+                socket.ReceiveBufferSize = Math.Max(Options.SocketBufferSize, EndpointOptions.MinimumReceiveBufferSize);
             }
             var remoteAddress = FormatAddress(socket.RemoteEndPoint);
             var reader = new SocketFrameReader(socket, Options.MaxFrameSize);

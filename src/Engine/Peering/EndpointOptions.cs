@@ -18,8 +18,14 @@ public sealed record EndpointOptions
     public int MaxFrameSize { get; init; } = FrameCodec.DefaultMaxFrameSize;
     /// <summary>Frames the drain loop moves out of a buffer per lock acquisition and socket write.</summary>
     public int DrainBatchSize { get; init; } = 256;
-    /// <summary>Kernel socket send/receive buffer size in bytes; 0 keeps the OS default. Small values make backpressure visible sooner.</summary>
+    /// <summary>
+    /// Kernel socket send buffer size in bytes; 0 keeps the OS default. Small values make backpressure reach
+    /// the send buffer sooner. The receive buffer is set to at least <see cref="MinimumReceiveBufferSize"/>.
+    /// </summary>
     public int SocketBufferSize { get; init; }
+
+    /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferSize"/> is set (256 KiB).</summary>
+    public const int MinimumReceiveBufferSize = 256 * 1024;
     /// <summary>Caps how fast this endpoint reads from each peering (messages/s); 0 = unlimited. A demo and test knob for slow consumers.</summary>
     public int InboundMessagesPerSecond { get; init; }
 

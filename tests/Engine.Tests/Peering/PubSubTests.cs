@@ -60,6 +60,28 @@ public class PubSubTests
         await Eventually.HoldsAsync(() => a.Publish("late/topic", Value.Of("gone")) == 0, () => "a never learned b unsubscribed");
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(60_000)]
+    public async Task Small_socket_buffers_with_large_frames_deliver_everything_without_stalling(int payloadSize)
+    {
+        // Regression: a receive buffer pinned below one loopback segment (64 KiB) stalled TCP in zero-window probing.
+        var options = new EndpointOptions { SocketBufferSize = 8192 };
+        await using var a = new Endpoint(options);
+        await using var b = new Endpoint(options);
+        long received = 0;
+        b.Subscribe("big/", (_, _) => Interlocked.Increment(ref received));
+        var events = new PeerEvents(a);
+        a.Peer("127.0.0.1", b.Listen(IPAddress.Loopback, 0));
+        await events.WaitForAsync("added");
+        var payload = Value.Of(new string('w', payloadSize));
+        const int count = 2000;
+        for (var i = 0; i < count; i++) Assert.Equal(1, a.Publish("big/x", payload));
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref received) == count, () => $"{Interlocked.Read(ref received)} of {count} arrived");
+        Assert.True(a.TryGetPeeringStats(b.Id, out var row));
+        Assert.Equal((0, 0L), (row.Queued, row.Overflows));
+    }
+
     [Fact]
     public async Task Local_subscribers_receive_local_publishes()
     {

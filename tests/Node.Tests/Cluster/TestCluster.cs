@@ -14,11 +14,16 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public TestCluster(params (string Name, NodeRole Role, int Inbound, BufferSettings? Buffers)[] nodes)
+        : this(nodes, webSocketNode: null) { }
+
+    /// <param name="webSocketNode">The node that also serves the WebSocket API, if any.</param>
+    public TestCluster(IReadOnlyList<(string Name, NodeRole Role, int Inbound, BufferSettings? Buffers)> nodes, string? webSocketNode)
     {
-        var ports = FreePorts.Take(nodes.Length * 2);
+        var ports = FreePorts.Take(nodes.Count * 3);
         Layout = new ClusterLayout(nodes.Select((n, i) => new NodeSpec
         {
-            Name = n.Name, Role = n.Role, Host = "127.0.0.1", PeeringPort = ports[2 * i], MetricsPort = ports[2 * i + 1],
+            Name = n.Name, Role = n.Role, Host = "127.0.0.1", PeeringPort = ports[3 * i], MetricsPort = ports[3 * i + 1],
+            WebSocketPort = n.Name == webSocketNode ? ports[3 * i + 2] : null,
             InboundMessagesPerSecond = n.Inbound, SocketBufferBytes = 8192, Buffers = n.Buffers ?? BufferSettings.Default,
         }));
     }
