@@ -52,19 +52,31 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public IEnumerable<(NodeSpec Node, int ExitCode)> Exited() =>
         _processes.Where(p => p.Process.HasExited).Select(p => (p.Node, p.Process.ExitCode));
 
+    /// <summary>Asks every node to stop (SIGTERM, so each shuts down cleanly), then kills what is left after 5 s.</summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var (_, process) in _processes)
+            if (!process.HasExited) _ = Terminate(process.Id);
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try { await Task.WhenAll(_processes.Select(p => p.Process.WaitForExitAsync(grace.Token))); }
+            catch (OperationCanceledException) { }
+        }
         foreach (var (_, process) in _processes)
         {
             try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
             catch (InvalidOperationException) { } // exited meanwhile
-        }
-        foreach (var (_, process) in _processes)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try { await process.WaitForExitAsync(timeout.Token); } catch (OperationCanceledException) { }
+            await process.WaitForExitAsync();
             process.Dispose();
         }
         _processes.Clear();
     }
+
+    private const int SigTerm = 15;
+
+    // .NET has no API to send SIGTERM; Process.Kill sends SIGKILL, which gives a node no chance to close its peerings.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private static bool Terminate(int pid) => OperatingSystem.IsWindows() ? false : SendSignal(pid, SigTerm) == 0;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Spillway.Node.Hosting;
 
@@ -11,12 +12,8 @@ internal static class NodeLogging
     public static void Configure(ILoggingBuilder logging, LogLevel minimum = LogLevel.Information)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.IncludeScopes = false;
-        });
+        logging.AddConsole(o => o.FormatterName = OperatorConsoleFormatter.Name);
+        logging.AddConsoleFormatter<OperatorConsoleFormatter, ConsoleFormatterOptions>();
         logging.SetMinimumLevel(minimum);
         logging.AddFilter("Spillway.Endpoint", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
