@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Spillway.Engine.Buffers;
+using Spillway.EndToEnd.Tests;
 using Spillway.Node.Hosting;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
@@ -19,7 +20,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <param name="webSocketNode">The node that also serves the WebSocket API, if any.</param>
     public TestCluster(IReadOnlyList<(string Name, NodeRole Role, int Inbound, BufferSettings? Buffers)> nodes, string? webSocketNode)
     {
-        var ports = FreePorts.Take(nodes.Count * 3);
+        var ports = FreePorts.Reserve(nodes.Count * 3);
         Layout = new ClusterLayout(nodes.Select((n, i) => new NodeSpec
         {
             Name = n.Name, Role = n.Role, Host = "127.0.0.1", PeeringPort = ports[3 * i], MetricsPort = ports[3 * i + 1],
