@@ -6,5 +6,5 @@ using Spillway.Bench;
 if (args.Length > 0 && args[0] == "throughput")
     return await Throughput.RunAsync(args[1..]);
 
-BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
 return 0;
