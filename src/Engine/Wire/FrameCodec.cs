@@ -97,13 +97,6 @@ public static class FrameCodec
         return (topic, value);
     }
 
-    /// <summary>Reads only the topic of an encoded data frame (whole frame, length prefix included).</summary>
-    public static string ReadDataTopic(ReadOnlySpan<byte> frame)
-    {
-        var reader = new WireReader(frame[(LengthPrefixSize + 1)..]);
-        return reader.ReadString();
-    }
-
     private static string[] ReadSubscriptionList(ref WireReader reader)
     {
         var count = reader.ReadVarUInt32();
