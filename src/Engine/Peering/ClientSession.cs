@@ -27,8 +27,12 @@ public sealed class ClientSession : RemoteSubscriber, IDisposable
     /// <summary>Why the session ended, once it has.</summary>
     public string? CloseReason { get; private set; }
 
-    /// <summary>Publishes into the endpoint as a local publish; the client does not receive its own message.</summary>
-    public int Publish(string topic, Value value) => _endpoint.Publish(topic, value, origin: this);
+    /// <summary>
+    /// Publishes into the endpoint as a local publish; the client does not receive its own message. A closed
+    /// session publishes nothing and returns 0 (a transport may still be reading what the client sent last).
+    /// </summary>
+    public int Publish(string topic, Value value) =>
+        _closed.IsCancellationRequested ? 0 : _endpoint.Publish(topic, value, origin: this);
 
     public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => Buffer.WaitForDataAsync(cancellationToken);
 

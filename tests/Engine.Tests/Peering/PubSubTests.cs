@@ -83,6 +83,29 @@ public class PubSubTests
     }
 
     [Fact]
+    public async Task A_client_session_publishes_like_a_local_publish_but_not_to_itself_and_nothing_once_closed()
+    {
+        await using var a = new Endpoint();
+        var local = new List<string>();
+        using var sub = a.Subscribe("c/", (topic, _) => local.Add(topic));
+        var client = a.AttachClient("test", ["c/"]);
+        var other = a.AttachClient("test", ["c/"]);
+
+        Assert.Equal(1, client.Publish("c/1", Value.None)); // offered to the other client only
+        Assert.Equal(["c/1"], local);
+        var batch = new byte[]?[4];
+        Assert.Equal(0, client.TakeBatch(batch));
+        Assert.Equal(1, other.TakeBatch(batch));
+
+        client.Dispose();
+        Assert.Equal("client disconnected", client.CloseReason);
+        Assert.Equal(0, client.Publish("c/2", Value.None));
+        Assert.Equal(["c/1"], local);
+        Assert.Equal(0, other.TakeBatch(batch));
+        Assert.Single(a.GetPeeringStats().Rows);
+    }
+
+    [Fact]
     public async Task Local_subscribers_receive_local_publishes()
     {
         await using var a = new Endpoint();
