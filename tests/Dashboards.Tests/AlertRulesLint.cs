@@ -14,12 +14,16 @@ public sealed record AlertRule(
 /// <summary>Lints Prometheus alert rules against the conventions of dashboards/runbook.md.</summary>
 public static partial class AlertRulesLint
 {
-    /// <summary>runbook_url = RunbookBase + "#" + lower-case alert name (the GitHub anchor of "## AlertName").</summary>
-    public const string RunbookBase = "https://github.com/spillway/spillway/blob/main/dashboards/runbook.md";
+    /// <summary>
+    /// runbook_url = RunbookBase + "#" + lower-case alert name (the anchor of "## AlertName"). Relative to the
+    /// repository root, so it names no host that could be wrong for a fork or a mirror.
+    /// </summary>
+    public const string RunbookBase = "dashboards/runbook.md";
 
     public static readonly IReadOnlySet<string> Severities = new HashSet<string>(StringComparer.Ordinal) { "info", "warning", "critical" };
 
-    [GeneratedRegex(@"\{\{-?\s*\$labels\.node\s*-?\}\}")]
+    // `{{ $labels.node }}`, or `$labels.node` inside another action (`{{ with $labels.node }}`).
+    [GeneratedRegex(@"\{\{-?[^}]*\$labels\.node\b[^}]*-?\}\}")]
     private static partial Regex NodeLabelRef();
 
     [GeneratedRegex(@"\{\{-?\s*\$labels\.peer\s*-?\}\}")]

@@ -13,7 +13,9 @@ public class AlertRulesTests
         AssertNoProblems(AlertRulesLint.Check(Alerts, File.ReadAllText(RepoPaths.Runbook)), RepoPaths.AlertRules);
 
     [Theory]
+    [InlineData("SpillwayTargetDown", "critical")]
     [InlineData("SpillwayPeerBufferOverflowing", "warning")]
+    [InlineData("SpillwayPeerMessageLossRatioHigh", "critical")]
     [InlineData("SpillwayBackpressureDisconnects", "critical")]
     [InlineData("SpillwayPeerBufferSaturated", "warning")]
     [InlineData("SpillwayWebSocketClientBufferOverflowing", "warning")]
@@ -23,22 +25,69 @@ public class AlertRulesTests
         Assert.Equal(severity, alert.Labels["severity"]);
     }
 
-    [Fact]
-    public void Overflowing_FiresWithinAMinute()
+    /// <summary>Sustained loss, not one dropped message: a rate threshold, and a `for` longer than the rate window.</summary>
+    [Theory]
+    [InlineData("SpillwayPeerBufferOverflowing", "spillway_peer_buffer_overflows_total")]
+    [InlineData("SpillwayWebSocketClientBufferOverflowing", "spillway_websocket_client_buffer_overflows_total")]
+    public void Overflowing_FiresOnSustainedLossOnly(string name, string counter)
     {
-        var alert = Assert.Single(Alerts, a => a.Name == "SpillwayPeerBufferOverflowing");
-        Assert.Matches(@"^increase\(spillway_peer_buffer_overflows_total\[(1m|[1-5]?[0-9]s)\]\)\s*>\s*0$", alert.Expr.Trim());
-        Assert.True(alert.For is null or "0s" || (alert.For.EndsWith('s') && int.Parse(alert.For[..^1]) <= 30), $"for: {alert.For} is too long");
+        var alert = Assert.Single(Alerts, a => a.Name == name);
+        Assert.Equal($"rate({counter}[1m]) > 1", alert.Expr.Trim());
+        Assert.Equal("2m", alert.For);
     }
 
     [Fact]
-    public void Saturated_JoinsOnNodeAndPeerFor10Minutes()
+    public void LossRatio_DividesOverflowsByOfferedOnEveryIdentifyingLabel()
+    {
+        var alert = Assert.Single(Alerts, a => a.Name == "SpillwayPeerMessageLossRatioHigh");
+        Assert.Equal("5m", alert.For);
+        Assert.Equal(
+            "rate(spillway_peer_buffer_overflows_total[5m]) / on (job, instance, node, peer) rate(spillway_peer_messages_offered_total[5m]) > 0.05",
+            Regex.Replace(alert.Expr, @"\s+", " ").Trim());
+    }
+
+    [Fact]
+    public void Saturated_JoinsOnEveryIdentifyingLabelFor10Minutes()
     {
         var alert = Assert.Single(Alerts, a => a.Name == "SpillwayPeerBufferSaturated");
         Assert.Equal("10m", alert.For);
-        var expr = Regex.Replace(alert.Expr, @"\s+", " ").Trim();
-        Assert.Contains("spillway_peer_buffer_recent_max_messages / on (node, peer)", expr, StringComparison.Ordinal);
-        Assert.EndsWith("spillway_peer_buffer_capacity_messages > 0.8", expr, StringComparison.Ordinal);
+        Assert.Equal(
+            "spillway_peer_buffer_recent_max_messages / on (job, instance, node, peer) spillway_peer_buffer_capacity_messages > 0.8",
+            Regex.Replace(alert.Expr, @"\s+", " ").Trim());
+    }
+
+    /// <summary>Two clusters may share node names: every `on (...)` match list holds job and instance, so they never collide.</summary>
+    [Fact]
+    public void Rules_EveryJoinMatchesOnJobAndInstance()
+    {
+        foreach (var a in Alerts)
+        {
+            foreach (Match m in Regex.Matches(a.Expr, @"\bon\s*\(([^)]*)\)"))
+            {
+                var labels = m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries);
+                Assert.True(labels.Contains("job") && labels.Contains("instance"), $"{a.Name}: '{m.Value}' must match on job and instance");
+            }
+        }
+    }
+
+    [Fact]
+    public void TargetDown_WatchesOnlySpillwayJobs()
+    {
+        var alert = Assert.Single(Alerts, a => a.Name == "SpillwayTargetDown");
+        Assert.Equal("1m", alert.For);
+        foreach (Match m in Regex.Matches(alert.Expr, @"\bup\b(\{[^}]*\})?"))
+        {
+            Assert.Equal("up{job=~\"spillway|spillway-.+\"}", m.Value);
+        }
+    }
+
+    [Fact]
+    public void Rules_NameNoHostAndNoMachinePath()
+    {
+        var text = File.ReadAllText(RepoPaths.AlertRules);
+        Assert.DoesNotContain("://", text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)(^|[\s'""])/(work|tmp|home|usr|etc)/", text);
+        Assert.DoesNotContain("DESIGN", text, StringComparison.Ordinal);
     }
 
     /// <summary>Every alert has unit tests in which it fires and in which it must not fire.</summary>
@@ -75,6 +124,20 @@ public class AlertRulesTests
         Assert.Contains("stale", text, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^\s*- name: .*restart", text);
         Assert.Matches(@"(?m)^\s*- name: .*disappears and reappears", text);
+    }
+
+    /// <summary>The joins are tested where they used to break: two clusters whose nodes have the same names.</summary>
+    [Fact]
+    public void UnitTests_IncludeTwoClustersWithTheSameNodeNames()
+    {
+        var text = File.ReadAllText(RepoPaths.AlertTests);
+        var twoClusterTests = Regex.Matches(text, @"(?m)^\s*- name: .*two clusters").Count;
+        Assert.True(twoClusterTests >= 2, $"expected unit tests with two clusters for the loss-ratio and saturation joins, found {twoClusterTests}");
+        foreach (var node in new[] { "worker-1", "manager" })
+        {
+            Assert.Contains($"job=\"spillway-a\",instance=\"10.0.1.", text, StringComparison.Ordinal);
+            Assert.Matches($@"job=""spillway-b"",instance=""[^""]+"",node=""{node}""", text);
+        }
     }
 
     [Fact]

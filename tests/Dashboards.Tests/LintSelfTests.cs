@@ -16,6 +16,8 @@ public class LintSelfTests
     [InlineData("spillway_peer_buffer_recent_max_messages / on (node, peer) group_left spillway_peer_buffer_capacity_messages > 0.8")]
     [InlineData("spillway_peer_buffer_messages{peer=\"not_a_metric_total\", node=~'a|b'}")]
     [InlineData("max without (peer) (spillway_peer_buffer_messages) offset 5m")]
+    [InlineData("up{job=~\"spillway|spillway-.+\"} == 0")]
+    [InlineData("rate(spillway_peer_buffer_overflows_total[5m]) / on (job, instance, node, peer) rate(spillway_peer_messages_offered_total[5m])")]
     public void PromQl_AcceptsGoodExpressions(string expr) => AssertNoProblems(PromQlLint.Check(expr), expr);
 
     [Theory]
@@ -25,7 +27,7 @@ public class LintSelfTests
     [InlineData("rate((spillway_peer_buffer_overflows_total)[5m:])", "inside plain parentheses")]
     [InlineData("delta(spillway_websocket_client_buffer_overflows_total[1m])", "inside delta(")]
     [InlineData("spillway_peer_buffer_size", "'spillway_peer_buffer_size' is not a Spillway metric family")]
-    [InlineData("up == 0", "'up' is not a Spillway metric family")]
+    [InlineData("scrape_samples_scraped == 0", "'scrape_samples_scraped' is not a Spillway metric family")]
     [InlineData("rate(node_cpu_seconds_total[5m])", "'node_cpu_seconds_total' is not a Spillway metric family")]
     [InlineData("{__name__=\"spillway_peer_buffer_messages\"}", "has no metric name")]
     [InlineData("rate(spillway_peer_buffer_overflows_total[5m]", "unbalanced")]
@@ -125,7 +127,7 @@ public class LintSelfTests
                   description: >-
                     Node {{ $labels.node }} towards
                     {{ $labels.peer }} overflowed.
-                  runbook_url: https://github.com/spillway/spillway/blob/main/dashboards/runbook.md#spillwaypeerbufferoverflowing
+                  runbook_url: dashboards/runbook.md#spillwaypeerbufferoverflowing
         """;
 
     private const string GoodRunbook = "# Runbook\n\n## SpillwayPeerBufferOverflowing\n\ntext\n";
@@ -146,7 +148,8 @@ public class LintSelfTests
     [InlineData("{{ $labels.peer }} overflowed.", "someone overflowed.", "description must name {{ $labels.peer }}")]
     [InlineData("Node {{ $labels.node }} towards", "Node towards", "description must name {{ $labels.node }}")]
     [InlineData("runbook.md#spillwaypeerbufferoverflowing", "runbook.md#overflow", "runbook_url must be")]
-    [InlineData("runbook_url: https", "runbook: https", "annotation 'runbook_url' is missing or empty")]
+    [InlineData("runbook_url: dashboards", "runbook: dashboards", "annotation 'runbook_url' is missing or empty")]
+    [InlineData("runbook_url: dashboards/", "runbook_url: https://github.com/spillway/spillway/blob/main/dashboards/", "runbook_url must be")]
     [InlineData("increase(spillway_peer_buffer_overflows_total[1m]) > 0", "spillway_peer_buffer_overflows_total > 0", "wrap it directly in rate(")]
     public void Rules_LintCatches(string original, string broken, string expected)
     {

@@ -41,6 +41,8 @@ public class PromtoolTests
             .Select(t => t.GetProperty("expr").GetString()!)
             .Select(e => e.Replace("$__rate_interval", "1m", StringComparison.Ordinal)
                           .Replace("$__range", "1h", StringComparison.Ordinal)
+                          .Replace("$__interval", "1m", StringComparison.Ordinal)
+                          .Replace("$job", ".*", StringComparison.Ordinal)
                           .Replace("$node", ".*", StringComparison.Ordinal)
                           .Replace("$peer", ".*", StringComparison.Ordinal))
             .ToList();
@@ -66,10 +68,16 @@ public class PromtoolTests
 
     /// <summary>The rule unit tests are able to fail: a rule that no longer fires must be caught.</summary>
     [Theory]
-    [InlineData("increase(spillway_peer_buffer_overflows_total[1m]) > 0", "increase(spillway_peer_buffer_overflows_total[1m]) > 100")]
-    [InlineData("increase(spillway_peer_buffer_overflows_total[1m]) > 0", "delta(spillway_peer_buffer_overflows_total[1m]) != 0")]
+    [InlineData("rate(spillway_peer_buffer_overflows_total[1m]) > 1", "rate(spillway_peer_buffer_overflows_total[1m]) > 100")]
+    [InlineData("rate(spillway_peer_buffer_overflows_total[1m]) > 1", "rate(spillway_peer_buffer_overflows_total[1m]) > 0")]
+    [InlineData("rate(spillway_peer_buffer_overflows_total[1m]) > 1", "delta(spillway_peer_buffer_overflows_total[1m]) != 0")]
+    [InlineData("for: 2m", "for: 0s")]
     [InlineData("for: 10m", "for: 1m")]
     [InlineData("severity: critical", "severity: warning")]
+    [InlineData("/ on (job, instance, node, peer)", "/ on (node, peer) group_left")]
+    [InlineData("> 0.05", "> 0.2")]
+    [InlineData("or on (job, instance)", "or")]
+    [InlineData("up{job=~\"spillway|spillway-.+\"} == 0", "up == 0")]
     public void RuleUnitTests_CatchABrokenRule(string original, string broken)
     {
         var dir = Directory.CreateTempSubdirectory("spillway-alerts-");

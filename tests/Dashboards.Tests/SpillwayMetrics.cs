@@ -1,6 +1,6 @@
 namespace Spillway.Dashboards.Tests;
 
-/// <summary>The metric families Spillway nodes export (DESIGN.md section 8 + the WebSocket aggregates).</summary>
+/// <summary>The metric families Spillway nodes export (docs/design.md §8), plus Prometheus' own per-target <c>up</c>.</summary>
 public static class SpillwayMetrics
 {
     /// <summary>Per-peering families: labelled node and peer.</summary>
@@ -11,6 +11,7 @@ public static class SpillwayMetrics
         "spillway_peer_buffer_overflows_total",
         "spillway_backpressure_disconnects_total",
         "spillway_peer_buffer_capacity_messages",
+        "spillway_peer_messages_offered_total",
     };
 
     /// <summary>WebSocket aggregates: labelled node only.</summary>
@@ -21,5 +22,8 @@ public static class SpillwayMetrics
         "spillway_websocket_client_buffer_overflows_total",
     };
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(PerPeer.Concat(WebSocket), StringComparer.Ordinal);
+    /// <summary>Written by Prometheus for every target (labels job and instance only): the only sign of a node that is down.</summary>
+    public const string Up = "up";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(PerPeer.Concat(WebSocket).Append(Up), StringComparer.Ordinal);
 }
