@@ -148,6 +148,8 @@ public static partial class DashboardLint
             }
         }
 
+        CheckJobVariable(vars, problems);
+
         foreach (var name in new[] { "node", "peer" })
         {
             if (!vars.TryGetValue(name, out var v))
@@ -168,6 +170,11 @@ public static partial class DashboardLint
                 problems.Add($"template variable '{name}' must be label_values(spillway_peer_buffer_capacity_messages..., {name})");
             }
 
+            if (!query.Contains(JobFilter, StringComparison.Ordinal))
+            {
+                problems.Add($"template variable '{name}' must filter on {JobFilter} (clusters may share node names)");
+            }
+
             foreach (var flag in new[] { "multi", "includeAll" })
             {
                 if (!v.TryGetProperty(flag, out var f) || f.ValueKind != JsonValueKind.True)
@@ -176,6 +183,70 @@ public static partial class DashboardLint
                 }
             }
         }
+    }
+
+    /// <summary>The cluster selector: Prometheus' scrape job, listed from `up` so that a cluster whose targets are all down still shows.</summary>
+    private static void CheckJobVariable(Dictionary<string, JsonElement> vars, List<string> problems)
+    {
+        if (!vars.TryGetValue("job", out var v))
+        {
+            problems.Add("template variable 'job' is missing");
+            return;
+        }
+
+        var query = Str(v, "query") ?? string.Empty;
+        var m = LabelValues().Match(query);
+        if (Str(v, "type") != "query" || !m.Success || m.Groups["label"].Value != "job"
+            || !m.Groups["selector"].Value.StartsWith("up{job=~", StringComparison.Ordinal))
+        {
+            problems.Add("template variable 'job' must be a query variable label_values(up{job=~\"<spillway jobs>\"}, job)");
+        }
+
+        foreach (var flag in new[] { "multi", "includeAll" })
+        {
+            if (!v.TryGetProperty(flag, out var f) || f.ValueKind != JsonValueKind.True)
+            {
+                problems.Add($"template variable 'job' must set {flag}: true");
+            }
+        }
+    }
+
+    public const string JobFilter = "job=~\"$job\"";
+    public const string NodeFilter = "node=~\"$node\"";
+    public const string PeerFilter = "peer=~\"$peer\"";
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9_:])(?<metric>spillway_[A-Za-z0-9_]+|up)(?![A-Za-z0-9_:(])(?<matchers>\{[^}]*\})?")]
+    private static partial Regex Selector();
+
+    /// <summary>
+    /// Every selector filters on the dashboard's variables: `job` always (two clusters may share node names),
+    /// `node` for Spillway families, `peer` for per-peer families.
+    /// </summary>
+    public static IReadOnlyList<string> SelectorProblems(string expr)
+    {
+        var problems = new List<string>();
+        foreach (Match m in Selector().Matches(expr))
+        {
+            var metric = m.Groups["metric"].Value;
+            var matchers = m.Groups["matchers"].Value;
+            var required = new List<string> { JobFilter };
+            if (metric != SpillwayMetrics.Up)
+            {
+                required.Add(NodeFilter);
+            }
+
+            if (SpillwayMetrics.PerPeer.Contains(metric))
+            {
+                required.Add(PeerFilter);
+            }
+
+            foreach (var r in required.Where(r => !matchers.Contains(r, StringComparison.Ordinal)))
+            {
+                problems.Add($"selector of {metric} must filter {r}");
+            }
+        }
+
+        return problems;
     }
 
     private static void CheckPanels(JsonElement root, List<string> problems)
@@ -254,7 +325,7 @@ public static partial class DashboardLint
                     continue;
                 }
 
-                foreach (var p in PromQlLint.Check(expr))
+                foreach (var p in PromQlLint.Check(expr).Concat(SelectorProblems(expr)))
                 {
                     problems.Add($"{label} target {refId}: {p}  [expr: {expr}]");
                 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using static Spillway.Dashboards.Tests.TestHelpers;
 
 namespace Spillway.Dashboards.Tests;
@@ -37,12 +38,14 @@ public class DashboardTests
     [Theory]
     [InlineData("spillway_peer_buffer_messages{")]
     [InlineData("spillway_peer_buffer_recent_max_messages{")]
-    [InlineData("/ on (node, peer) group_left spillway_peer_buffer_capacity_messages")]
+    [InlineData("/ on (job, instance, node, peer) spillway_peer_buffer_capacity_messages{")]
     [InlineData("rate(spillway_peer_buffer_overflows_total{")]
-    [InlineData("increase(spillway_backpressure_disconnects_total{")]
+    [InlineData("/ on (job, instance, node, peer) rate(spillway_peer_messages_offered_total{")]
+    [InlineData("rate(spillway_backpressure_disconnects_total{")]
     [InlineData("spillway_websocket_clients{")]
     [InlineData("spillway_websocket_client_buffer_recent_max_messages{")]
     [InlineData("rate(spillway_websocket_client_buffer_overflows_total{")]
+    [InlineData("up{job=~\"$job\"}")]
     public void Dashboard_ShowsEachFamily(string fragment)
     {
         Assert.Contains(Exprs(), e => e.Contains(fragment, StringComparison.Ordinal));
@@ -57,18 +60,75 @@ public class DashboardTests
         }
     }
 
+    /// <summary>
+    /// increase() only over the whole time range (stats, table). Per-interval increase() bars over overlapping
+    /// windows count an event in several bars (summed, they overstated overflows 3.8x); graphs show rates instead.
+    /// </summary>
     [Fact]
-    public void Dashboard_PerPeerQueriesFilterByNodeAndPeer()
+    public void Dashboard_IncreaseOnlyOverTheWholeRange()
+    {
+        foreach (Match m in Regex.Matches(string.Join("\n", Exprs()), @"increase\([^\[]*\[(?<window>[^\]]*)\]"))
+        {
+            Assert.Equal("$__range", m.Groups["window"].Value);
+        }
+    }
+
+    /// <summary>Every selector filters on job, node and peer as far as the family has them (two clusters may share node names).</summary>
+    [Fact]
+    public void Dashboard_EveryQueryFiltersByJobNodeAndPeer()
     {
         foreach (var e in Exprs())
         {
-            var metrics = PromQlLint.MetricsIn(e);
-            Assert.Contains("node=~\"$node\"", e, StringComparison.Ordinal);
-            if (metrics.Any(SpillwayMetrics.PerPeer.Contains))
-            {
-                Assert.Contains("peer=~\"$peer\"", e, StringComparison.Ordinal);
-            }
+            Assert.Contains(DashboardLint.JobFilter, e, StringComparison.Ordinal);
+            AssertNoProblems(DashboardLint.SelectorProblems(e), e);
         }
+    }
+
+    [Fact]
+    public void Dashboard_JobVariableListsSpillwayJobsEvenWhenTheirTargetsAreDown()
+    {
+        using var doc = JsonDocument.Parse(DashboardJson);
+        var vars = doc.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray().Select(v => v.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(new[] { "datasource", "job", "node", "peer" }, vars);
+        var job = doc.RootElement.GetProperty("templating").GetProperty("list")[1];
+        Assert.Equal("label_values(up{job=~\"spillway|spillway-.+\"}, job)", job.GetProperty("query").GetString());
+        Assert.Equal("spillway|spillway-.+", job.GetProperty("allValue").GetString());
+    }
+
+    [Fact]
+    public void Dashboard_HasRowsATopPeeringsTableAndATargetsPanel()
+    {
+        using var doc = JsonDocument.Parse(DashboardJson);
+        var panels = DashboardLint.Panels(doc.RootElement).ToArray();
+        var rows = panels.Where(p => p.GetProperty("type").GetString() == "row").Select(p => p.GetProperty("title").GetString()).ToArray();
+        Assert.True(rows.Length >= 4, $"expected rows grouping the panels, got [{string.Join(", ", rows)}]");
+        Assert.Equal("row", panels[0].GetProperty("type").GetString());
+
+        var table = Assert.Single(panels, p => p.GetProperty("title").GetString() == "Top peerings");
+        Assert.Equal("table", table.GetProperty("type").GetString());
+        var exprs = table.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!).ToArray();
+        var key = exprs[0];
+        Assert.StartsWith("topk(10, rate(spillway_peer_buffer_overflows_total{", key, StringComparison.Ordinal);
+        // Every other column is restricted to the same ten peerings.
+        foreach (var e in exprs.Skip(1))
+        {
+            Assert.EndsWith(") and on (job, instance, node, peer) " + key, e, StringComparison.Ordinal);
+        }
+
+        foreach (var t in table.GetProperty("targets").EnumerateArray())
+        {
+            Assert.True(t.GetProperty("instant").GetBoolean());
+            Assert.Equal("table", t.GetProperty("format").GetString());
+        }
+
+        Assert.Contains(panels, p => p.GetProperty("title").GetString() == "Targets down"
+            && p.GetProperty("targets")[0].GetProperty("expr").GetString() == "count(up{job=~\"$job\"} == 0) or vector(0)");
+    }
+
+    [Fact]
+    public void Dashboard_LinksNoPlaceholderOrHost()
+    {
+        Assert.DoesNotContain("://", DashboardJson, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,6 +59,11 @@ public class LintSelfTests
         { "duplicate-panel-id", "duplicate panel id" },
         { "numeric-id", "dashboard id must be null" },
         { "nested-row-panel-without-unit", "fieldConfig.defaults.unit is empty" },
+        { "no-job-variable", "template variable 'job' is missing" },
+        { "query-without-job", "must filter job=~\"$job\"" },
+        { "up-without-job", "selector of up must filter job=~\"$job\"" },
+        { "query-without-peer", "must filter peer=~\"$peer\"" },
+        { "node-variable-ignores-job", "template variable 'node' must filter on job=~\"$job\"" },
     };
 
     [Theory]
@@ -82,6 +87,11 @@ public class LintSelfTests
             case "node-variable-not-multi": Variable(d, "node")["multi"] = false; break;
             case "duplicate-panel-id": ts["id"] = (int)FirstPanel(d)["id"]!; break;
             case "numeric-id": d["id"] = 7; break;
+            case "no-job-variable": RemoveVariable(d, "job"); break;
+            case "query-without-job": ts["targets"]![0]!["expr"] = "spillway_peer_buffer_messages{node=~\"$node\", peer=~\"$peer\"}"; break;
+            case "up-without-job": ts["targets"]![0]!["expr"] = "count(up == 0)"; break;
+            case "query-without-peer": ts["targets"]![0]!["expr"] = "spillway_peer_buffer_messages{job=~\"$job\", node=~\"$node\"}"; break;
+            case "node-variable-ignores-job": Variable(d, "node")["query"] = "label_values(spillway_peer_buffer_capacity_messages, node)"; break;
             case "nested-row-panel-without-unit":
                 var nested = ts.DeepClone().AsObject();
                 nested["id"] = 999;
