@@ -159,7 +159,7 @@ public class LintSelfTests
     [InlineData("Node {{ $labels.node }} towards", "Node towards", "description must name {{ $labels.node }}")]
     [InlineData("runbook.md#spillwaypeerbufferoverflowing", "runbook.md#overflow", "runbook_url must be")]
     [InlineData("runbook_url: dashboards", "runbook: dashboards", "annotation 'runbook_url' is missing or empty")]
-    [InlineData("runbook_url: dashboards/", "runbook_url: https://github.com/spillway/spillway/blob/main/dashboards/", "runbook_url must be")]
+    [InlineData("runbook_url: dashboards/", "runbook_url: https://example.invalid/dashboards/", "runbook_url must be")]
     [InlineData("increase(spillway_peer_buffer_overflows_total[1m]) > 0", "spillway_peer_buffer_overflows_total > 0", "wrap it directly in rate(")]
     public void Rules_LintCatches(string original, string broken, string expected)
     {
