@@ -6,7 +6,7 @@ namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// The per-peering statistics keyed by remote endpoint id. The endpoint owns one table and refills it in
-/// place on every <see cref="Endpoint.GetPeeringStats"/> call, so a steady-state request allocates
+/// place on every <see cref="SpillwayEndpoint.GetPeeringStats"/> call, so a steady-state request allocates
 /// nothing; a table's contents are valid until the next call. Enumerate <see cref="Rows"/> for an
 /// allocation-free loop.
 /// </summary>

@@ -165,16 +165,16 @@ public class ClusterMetricsTests
         }
     }
 
-    private static bool Offered(Spillway.Engine.Peering.Endpoint from, EndpointId to) =>
+    private static bool Offered(Spillway.Engine.Peering.SpillwayEndpoint from, EndpointId to) =>
         from.TryGetPeer(to, out _) && from.Publish(Probe + "x", Value.None) == 1;
 
-    private static void SubscribeLoad(Spillway.Engine.Peering.Endpoint endpoint, Action onLoad)
+    private static void SubscribeLoad(Spillway.Engine.Peering.SpillwayEndpoint endpoint, Action onLoad)
     {
         endpoint.Subscribe(Load, (_, _) => onLoad());
         endpoint.Subscribe(Probe, (_, _) => { });
     }
 
-    private static Spillway.Engine.Peering.PeeringStats Row(Spillway.Engine.Peering.Endpoint from, EndpointId to) =>
+    private static Spillway.Engine.Peering.PeeringStats Row(Spillway.Engine.Peering.SpillwayEndpoint from, EndpointId to) =>
         from.TryGetPeeringStats(to, out var row) ? row : throw new InvalidOperationException("peering gone");
 
     private static async Task<WebApplication> StartExporterAsync(ITelemetrySource source, MetricsExporterKind kind)
