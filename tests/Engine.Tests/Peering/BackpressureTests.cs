@@ -81,6 +81,12 @@ public class BackpressureTests
         Assert.True(slowRow.Overflows > 0, "the slow peer should have overflowed; the test setup is not slow enough");
         Assert.Equal(published, slowReceiver.Delivered + slowRow.Overflows + slowRow.Queued);
         Assert.Equal(published, fastReceiver.Delivered + fastRow.Overflows + fastRow.Queued);
+        // The buffer's own offered counter agrees: every publish counted once per peering, and
+        // offered = delivered + dropped + still queued.
+        Assert.Equal(published, slowRow.Offered);
+        Assert.Equal(published, fastRow.Offered);
+        Assert.Equal(slowRow.Offered, slowReceiver.Delivered + slowRow.Overflows + slowRow.Queued);
+        Assert.Equal(fastRow.Offered, fastReceiver.Delivered + fastRow.Overflows + fastRow.Queued);
         Assert.Equal(0, fastRow.Overflows);
         Assert.Equal(0, slowReceiver.OutOfOrder);
         Assert.Equal(0, fastReceiver.OutOfOrder);

@@ -104,7 +104,7 @@ public class NamingTests
     {
         var options = new EndpointOptions { PeerBufferSize = 8, PeerOverflowPolicy = OverflowPolicy.DropNewest, SocketBufferBytes = 4096 };
         await using var manager = new TestNode("manager", options);
-        long expectedOverflows = 0;
+        long expectedOverflows = 0, expectedOffered = 0;
         var previousId = default(EndpointId);
 
         for (var round = 0; round < 3; round++)
@@ -118,19 +118,27 @@ public class NamingTests
             await manager.WaitForNamedPeersAsync("logger");
             var before = manager.Snapshot().PeerOverflows.Single(c => c.Peer == "logger").Value;
             Assert.Equal(expectedOverflows, before); // continues from the total, never from zero
+            var offeredBefore = manager.Snapshot().PeerOffered.Single(c => c.Peer == "logger").Value;
+            Assert.True(offeredBefore >= expectedOffered, $"offered went down: {offeredBefore} < {expectedOffered}");
 
             var payload = Value.Of(new string('p', 300));
             for (var i = 0; i < 3000; i++) manager.Endpoint.Publish("load/x", payload);
             var row = manager.Endpoint.GetPeeringStats().Rows.Single();
             Assert.True(row.Overflows > 0);
             expectedOverflows += row.Overflows;
-            Assert.Equal(expectedOverflows, manager.Snapshot().PeerOverflows.Single(c => c.Peer == "logger").Value);
+            Assert.True(row.Offered >= 3000, $"offered {row.Offered} of 3000 publishes");
+            expectedOffered += row.Offered;
+            var during = manager.Snapshot();
+            Assert.Equal(expectedOverflows, during.PeerOverflows.Single(c => c.Peer == "logger").Value);
+            Assert.Equal(expectedOffered, during.PeerOffered.Single(c => c.Peer == "logger").Value);
 
             // The logger process goes away: its gauges vanish, its counter keeps its total.
             await logger.DisposeAsync();
             await Eventually(() => manager.Snapshot().PeerBuffers.Count == 0, () => "gauges of the departed logger are still exported");
             var after = manager.Snapshot();
             Assert.Equal(expectedOverflows, after.PeerOverflows.Single(c => c.Peer == "logger").Value);
+            // Offered continues across the re-peering exactly like overflows: the departed peering's final count is kept.
+            Assert.Equal(expectedOffered, after.PeerOffered.Single(c => c.Peer == "logger").Value);
             Assert.True(manager.Endpoint.Unpeer("127.0.0.1", logger.Port));
         }
     }
