@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Spillway.Bench;
 
 /// <summary>
-/// BASELINE: the same ring logic as <see cref="Spillway.Engine.Buffers.SendBuffer"/> (head + count over an
+/// BASELINE: the same ring logic as <see cref="Spillway.Engine.Buffers.SendBuffer<byte[]>"/> (head + count over an
 /// array of frames, one lock per buffer), with no statistics, no policy switch and no wake-up signal.
 /// A push into a full ring overwrites the oldest slot (what drop_oldest does, minus the counting), so the
 /// overflow benchmarks can compare like with like.
@@ -36,14 +36,14 @@ internal sealed class BareRing(int capacity)
         }
     }
 
-    public int TakeBatch(Span<byte[]?> destination)
+    public int TakeBatch(Span<byte[]> destination)
     {
         lock (_lock)
         {
             var n = Math.Min(destination.Length, _count);
             for (var i = 0; i < n; i++)
             {
-                destination[i] = _ring[_head];
+                destination[i] = _ring[_head]!;
                 _ring[_head] = null;
                 if (++_head == _ring.Length) _head = 0;
             }
@@ -65,7 +65,7 @@ internal sealed class ZeekStyleTracker
     private sealed class Entry
     {
         public int Queued;
-        public int MaxQueuedRecently;
+        public int RecentMax;
         public long Overflows;
         public long WindowStart;
     }
@@ -83,7 +83,7 @@ internal sealed class ZeekStyleTracker
             Roll(e, now);
             if (overflow) { e.Overflows++; return; }
             e.Queued++;
-            if (e.Queued > e.MaxQueuedRecently) e.MaxQueuedRecently = e.Queued;
+            if (e.Queued > e.RecentMax) e.RecentMax = e.Queued;
         }
     }
 
@@ -98,12 +98,12 @@ internal sealed class ZeekStyleTracker
         }
     }
 
-    public (int Queued, int MaxQueuedRecently, long Overflows) Read(Guid peer)
+    public (int Queued, int RecentMax, long Overflows) Read(Guid peer)
     {
         lock (_global)
         {
             var e = Lookup(peer, Stopwatch.GetTimestamp());
-            return (e.Queued, e.MaxQueuedRecently, e.Overflows);
+            return (e.Queued, e.RecentMax, e.Overflows);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed class ZeekStyleTracker
         if (now - e.WindowStart > _windowTicks)
         {
             e.WindowStart = now;
-            e.MaxQueuedRecently = e.Queued;
+            e.RecentMax = e.Queued;
         }
     }
 }
@@ -135,7 +135,7 @@ internal sealed class ZeekStyleQueue(int capacity, ZeekStyleTracker tracker, Gui
 
     public void Push(byte[] message) => tracker.OnPush(peer, overflow: !_ring.Push(message));
 
-    public int TakeBatch(Span<byte[]?> destination)
+    public int TakeBatch(Span<byte[]> destination)
     {
         var n = _ring.TakeBatch(destination);
         tracker.OnPull(peer, n);

@@ -41,19 +41,19 @@ public class BufferBenchmarks
         }
     }
 
-    private readonly byte[]?[] _one = new byte[]?[1];
-    private readonly byte[]?[] _batch = new byte[]?[Batch];
+    private readonly byte[][] _one = new byte[1][];
+    private readonly byte[][] _batch = new byte[Batch][];
     private byte[] _message = [];
     private CoarseClock _clock = null!;
 
     private BareRing _ring = null!;
-    private SendBuffer _buffer = null!;
+    private SendBuffer<byte[]> _buffer = null!;
     private ChannelWriter<byte[]> _writer = null!;
     private ChannelReader<byte[]> _reader = null!;
     private ZeekStyleQueue _zeek = null!;
 
     private BareRing _fullRing = null!;
-    private SendBuffer _fullBuffer = null!;
+    private SendBuffer<byte[]> _fullBuffer = null!;
     private ChannelWriter<byte[]> _fullWriter = null!;
     private ZeekStyleQueue _fullZeek = null!;
 
@@ -68,12 +68,12 @@ public class BufferBenchmarks
         foreach (var p in peers) tracker.OnPush(p, overflow: false); // a realistic table, not a 1-entry map
 
         _ring = new BareRing(Capacity);
-        _buffer = new SendBuffer(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1));
+        _buffer = new SendBuffer<byte[]>(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1));
         (_writer, _reader) = NewChannel();
         _zeek = new ZeekStyleQueue(Capacity, tracker, peers[3]);
 
         _fullRing = new BareRing(Capacity);
-        _fullBuffer = new SendBuffer(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1));
+        _fullBuffer = new SendBuffer<byte[]>(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1));
         ChannelReader<byte[]> unused;
         (_fullWriter, unused) = NewChannel();
         _fullZeek = new ZeekStyleQueue(Capacity, tracker, peers[7]);

@@ -1,10 +1,13 @@
 using BenchmarkDotNet.Running;
 using Spillway.Bench;
 
-// `throughput ...` runs the loopback throughput measurement (Throughput.cs); anything else goes to
+// `throughput ...` runs the loopback throughput measurement (Throughput.cs), `websocket-throughput ...`
+// the delivery to one WebSocket client (WebSocketThroughput.cs); anything else goes to
 // BenchmarkDotNet, e.g. `--filter '*'`.
 if (args.Length > 0 && args[0] == "throughput")
     return await Throughput.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "websocket-throughput")
+    return await WebSocketThroughput.RunAsync(args[1..]);
 
 BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
 return 0;

@@ -53,9 +53,9 @@ internal static class Throughput
 
     private sealed class Counter { public long Value; }
 
-    private static (Endpoint Endpoint, Counter Counter, IDisposable Subscription) NewReceiver()
+    private static (SpillwayEndpoint Endpoint, Counter Counter, IDisposable Subscription) NewReceiver()
     {
-        var endpoint = new Endpoint();
+        var endpoint = new SpillwayEndpoint();
         var counter = new Counter();
         // Subscribe before listening, so the hello already carries the subscription.
         var subscription = endpoint.Subscribe(Topic, (_, _) => Interlocked.Increment(ref counter.Value));
@@ -136,7 +136,7 @@ internal static class Throughput
     private static async Task<int> RunPublisherAsync(string mode, int port, Func<long> delivered, int seconds, int warmup, int payload)
     {
         var options = new EndpointOptions { PeerOverflowPolicy = OverflowPolicy.DropNewest };
-        await using var publisher = new Endpoint(options);
+        await using var publisher = new SpillwayEndpoint(options);
         var added = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
         publisher.PeerAdded += (_, e) => added.TrySetResult(e.Peer);
         publisher.Peer("127.0.0.1", port);
@@ -184,7 +184,7 @@ internal static class Throughput
             var del = delivered();
             publisher.TryGetPeeringStats(peer, out var s);
             var phase = second <= warmup ? "warmup " : "measure";
-            Console.WriteLine($"[{phase} {second,3} s] published {pub - lastPub,10:N0}/s  delivered {del - lastDel,10:N0}/s  queued {s.Queued,5}  max recent {s.MaxQueuedRecently,5}  overflows {s.Overflows}");
+            Console.WriteLine($"[{phase} {second,3} s] published {pub - lastPub,10:N0}/s  delivered {del - lastDel,10:N0}/s  queued {s.Queued,5}  max recent {s.RecentMax,5}  overflows {s.Overflows}");
             lastPub = pub;
             lastDel = del;
             if (second == warmup)

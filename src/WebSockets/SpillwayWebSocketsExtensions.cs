@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SpillwayEndpoint = Spillway.Engine.Peering.Endpoint;
+using Spillway.Engine.Peering;
 
 namespace Spillway.WebSockets;
 

@@ -4,8 +4,6 @@ using Microsoft.Extensions.Logging;
 using Spillway.Engine.Data;
 using Spillway.Engine.Json;
 using Spillway.Engine.Peering;
-using Spillway.Engine.Wire;
-using SpillwayEndpoint = Spillway.Engine.Peering.Endpoint;
 
 namespace Spillway.WebSockets;
 
@@ -46,7 +44,7 @@ internal sealed class WebSocketConnection
     private Task? _sendLoop;
     private bool _closeSent;            // guarded by _sendLock
     private volatile bool _tearingDown; // we are disposing the session ourselves
-    private volatile string? _endedByEndpoint;
+    private volatile string? _endedByEndpoint;          // the session's close detail, for the log
     private string? _leaveReason;
 
     public WebSocketConnection(WebSocket socket, SpillwayEndpoint endpoint, WebSocketGatewayOptions options,
@@ -198,7 +196,7 @@ internal sealed class WebSocketConnection
 
     private async Task SendLoopAsync(ClientSession session)
     {
-        var batch = new byte[]?[Math.Max(1, _endpoint.Options.DrainBatchSize)];
+        var batch = new ClientMessage[Math.Max(1, _endpoint.Options.DrainBatchSize)];
         var token = _abort.Token;
         try
         {
@@ -213,9 +211,9 @@ internal sealed class WebSocketConnection
                 }
                 for (var i = 0; i < n; i++)
                 {
-                    var frame = batch[i]!;
-                    batch[i] = null;
-                    var json = EncodeForClient(session, frame);
+                    var message = batch[i];
+                    batch[i] = default;
+                    var json = EncodeForClient(session, message);
                     if (json is null) continue;
                     if (!await SendAsync(json).ConfigureAwait(false))
                     {
@@ -228,11 +226,10 @@ internal sealed class WebSocketConnection
             // shutdown): say why, unless we are the ones tearing it down.
             if (!_tearingDown)
             {
-                var reason = session.CloseReason ?? "session closed";
-                var status = reason == "endpoint shutting down"
+                var status = session.CloseReason == CloseReason.Shutdown
                     ? WebSocketCloseStatus.EndpointUnavailable
                     : WebSocketCloseStatus.PolicyViolation;
-                await TrySendCloseAsync(status, reason).ConfigureAwait(false);
+                await TrySendCloseAsync(status, session.CloseDetail ?? "session closed").ConfigureAwait(false);
             }
         }
         catch (Exception e) when (IsConnectionFailure(e))
@@ -248,28 +245,17 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Decodes a wire data frame and encodes it as a JSON data message; null (logged) if JSON cannot carry it.</summary>
-    private byte[]? EncodeForClient(ClientSession session, byte[] frame)
+    /// <summary>Encodes a queued message as a JSON data message; null (logged) if JSON cannot carry it.</summary>
+    private byte[]? EncodeForClient(ClientSession session, in ClientMessage message)
     {
-        string topic;
-        Value value;
         try
         {
-            (topic, value) = FrameCodec.DecodeData(frame.AsSpan(FrameCodec.LengthPrefixSize + 1));
-        }
-        catch (WireFormatException e)
-        {
-            _logger.LogError("WebSocket client {Client}: skipped an undecodable data frame: {Reason}", session.Id, e.Message);
-            return null;
-        }
-        try
-        {
-            return BrokerJson.EncodeDataMessage(topic, value);
+            return BrokerJson.EncodeDataMessage(message.Topic, message.Value);
         }
         catch (BrokerJsonException e)
         {
             _logger.LogWarning("WebSocket client {Client} ({Remote}): skipped a message on {Topic} that JSON cannot carry: {Reason}",
-                session.Id, _remoteAddress, topic, e.Message);
+                session.Id, _remoteAddress, message.Topic, e.Message);
             return null;
         }
     }
@@ -335,7 +321,7 @@ internal sealed class WebSocketConnection
     /// <summary>Runs on whichever thread closed the session (possibly a publisher): only arms the backstop.</summary>
     private void OnSessionClosed()
     {
-        if (!_tearingDown) _endedByEndpoint = _session?.CloseReason;
+        if (!_tearingDown) _endedByEndpoint = _session?.CloseDetail;
         ArmAbort();
     }
 

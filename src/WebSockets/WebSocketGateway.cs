@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SpillwayEndpoint = Spillway.Engine.Peering.Endpoint;
+using Spillway.Engine.Peering;
 
 namespace Spillway.WebSockets;
 

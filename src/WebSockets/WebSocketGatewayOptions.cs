@@ -6,7 +6,7 @@ namespace Spillway.WebSockets;
 public sealed record WebSocketGatewayOptions
 {
     /// <summary>The path Broker's JSON API v1 is served on.</summary>
-    public const string DefaultPath = "/v1/messages/json";
+    public const string DefaultPath = Spillway.Engine.SpillwayRoutes.WebSocketJson;
 
     /// <summary>16 MiB, the default <see cref="MaxMessageSize"/>.</summary>
     public const int DefaultMaxMessageSize = 16 * 1024 * 1024;

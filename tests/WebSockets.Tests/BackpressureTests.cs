@@ -10,8 +10,8 @@ namespace Spillway.WebSockets.Tests;
 
 public class BackpressureTests(ITestOutputHelper output)
 {
-    private const int ClientBufferSize = 64;
-    private const int Window = 32;          // flood messages in flight towards the reading client, < ClientBufferSize
+    private const int WebSocketBufferSize = 64;
+    private const int Window = 32;          // flood messages in flight towards the reading client, < WebSocketBufferSize
     private const int MinMessages = 2_000;
     private const int MaxMessages = 100_000; // 400 MB: far beyond any kernel socket buffering
     private static readonly string Payload = new('p', 4096);
@@ -54,10 +54,10 @@ public class BackpressureTests(ITestOutputHelper output)
     public async Task A_client_that_never_reads_overflows_its_own_buffer_and_costs_everyone_else_nothing()
     {
         await using var cluster = await TestCluster.StartAsync(
-            new EndpointOptions { ClientBufferSize = ClientBufferSize, ClientOverflowPolicy = OverflowPolicy.DropOldest },
+            new EndpointOptions { WebSocketBufferSize = WebSocketBufferSize, WebSocketOverflowPolicy = OverflowPolicy.DropOldest },
             new WebSocketGatewayOptions { CloseTimeout = TimeSpan.FromSeconds(2) });
         // A second peer of the flooding peer: a normal peer subscriber.
-        await using var other = new Endpoint();
+        await using var other = new SpillwayEndpoint();
         var otherCount = new Counter();
         using var otherSubscription = other.Subscribe("/flood/", (_, _) => otherCount.Add());
         var otherAdded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -106,8 +106,8 @@ public class BackpressureTests(ITestOutputHelper output)
         output.WriteLine($"published {published} messages of {Payload.Length} bytes; slow client overflows {SlowOverflows()}");
         Assert.True(SlowOverflows() > 0, $"slow client never overflowed after {published} messages");
         Assert.True(cluster.Node.TryGetPeeringStats(slowId, out var slowRow));
-        Assert.Equal(ClientBufferSize, slowRow.Capacity);
-        Assert.Equal(ClientBufferSize, slowRow.Queued); // full, and drop_oldest keeps it full
+        Assert.Equal(WebSocketBufferSize, slowRow.Capacity);
+        Assert.Equal(WebSocketBufferSize, slowRow.Queued); // full, and drop_oldest keeps it full
         Assert.True(cluster.Node.TryGetPeeringStats(fastId, out var fastRow));
         Assert.Equal(0, fastRow.Overflows);
         var clientRows = cluster.ClientRows();
@@ -123,7 +123,7 @@ public class BackpressureTests(ITestOutputHelper output)
     public async Task Under_the_disconnect_policy_a_client_that_never_reads_is_dropped_and_its_socket_closed()
     {
         await using var cluster = await TestCluster.StartAsync(
-            new EndpointOptions { ClientBufferSize = ClientBufferSize, ClientOverflowPolicy = OverflowPolicy.Disconnect },
+            new EndpointOptions { WebSocketBufferSize = WebSocketBufferSize, WebSocketOverflowPolicy = OverflowPolicy.Disconnect },
             new WebSocketGatewayOptions { CloseTimeout = TimeSpan.FromSeconds(1) });
         var fast = await cluster.ConnectAsync();
         await fast.SubscribeAsync("/flood/");

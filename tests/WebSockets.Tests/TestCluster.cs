@@ -17,7 +17,7 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private readonly List<TestClient> _clients = new();
 
-    private TestCluster(Endpoint node, Endpoint peer, WebApplication app, Uri httpBase, RecordingLoggerProvider logs)
+    private TestCluster(SpillwayEndpoint node, SpillwayEndpoint peer, WebApplication app, Uri httpBase, RecordingLoggerProvider logs)
     {
         Node = node;
         Peer = peer;
@@ -27,8 +27,8 @@ public sealed class TestCluster : IAsyncDisposable
         WebSocketUri = new Uri($"ws://{httpBase.Authority}{WebSocketGatewayOptions.DefaultPath}");
     }
 
-    public Endpoint Node { get; }
-    public Endpoint Peer { get; }
+    public SpillwayEndpoint Node { get; }
+    public SpillwayEndpoint Peer { get; }
     public WebApplication App { get; }
     public Uri HttpBase { get; }
     public Uri WebSocketUri { get; }
@@ -38,8 +38,8 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var logs = new RecordingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        var node = new Endpoint(nodeOptions, loggerFactory);
-        var peer = new Endpoint();
+        var node = new SpillwayEndpoint(nodeOptions, loggerFactory);
+        var peer = new SpillwayEndpoint();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -79,7 +79,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <paramref name="to"/> subscribes to a fresh topic and <paramref name="from"/> publishes on it until it
     /// arrives. Subscription updates travel in order on the peering, so the earlier ones have arrived too.
     /// </summary>
-    public static async Task SyncSubscriptionsAsync(Endpoint from, Endpoint to)
+    public static async Task SyncSubscriptionsAsync(SpillwayEndpoint from, SpillwayEndpoint to)
     {
         var topic = "/sync/" + Guid.NewGuid().ToString("N");
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -5,7 +5,7 @@ namespace Spillway.Engine.Buffers;
 /// (one volatile read) on every push and pull; the exact clock is read only when stats are requested.
 /// The window rule therefore rolls over on buffer activity at most <see cref="Resolution"/> late.
 /// </summary>
-public sealed class CoarseClock : IDisposable
+internal sealed class CoarseClock : IDisposable
 {
     public static readonly TimeSpan DefaultResolution = TimeSpan.FromMilliseconds(100);
 

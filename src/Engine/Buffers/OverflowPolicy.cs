@@ -3,7 +3,7 @@ namespace Spillway.Engine.Buffers;
 /// <summary>What a push into a full send buffer does (DESIGN section 4).</summary>
 public enum OverflowPolicy
 {
-    /// <summary>Tear the peering down with reason "backpressure overflow"; what was queued is discarded.</summary>
+    /// <summary>Tear the peering down (<see cref="Peering.CloseReason.BackpressureOverflow"/>); what was queued is discarded.</summary>
     Disconnect,
     /// <summary>Remove the oldest queued message and append the new one.</summary>
     DropOldest,

@@ -3,10 +3,14 @@ namespace Spillway.Engine.Buffers;
 /// <summary>The configuration spelling of each policy: <c>disconnect</c>, <c>drop_oldest</c>, <c>drop_newest</c>.</summary>
 public static class OverflowPolicyNames
 {
+    /// <summary><see cref="OverflowPolicy.Disconnect"/>.</summary>
     public const string Disconnect = "disconnect";
+    /// <summary><see cref="OverflowPolicy.DropOldest"/>.</summary>
     public const string DropOldest = "drop_oldest";
+    /// <summary><see cref="OverflowPolicy.DropNewest"/>.</summary>
     public const string DropNewest = "drop_newest";
 
+    /// <summary>The configuration spelling of <paramref name="policy"/>.</summary>
     public static string ToName(this OverflowPolicy policy) => policy switch
     {
         OverflowPolicy.Disconnect => Disconnect,
@@ -15,6 +19,7 @@ public static class OverflowPolicyNames
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown overflow policy"),
     };
 
+    /// <summary>Parses a configuration spelling; false for anything else.</summary>
     public static bool TryParse(string? text, out OverflowPolicy policy)
     {
         switch (text)

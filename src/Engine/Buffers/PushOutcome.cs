@@ -1,6 +1,6 @@
 namespace Spillway.Engine.Buffers;
 
-public enum PushOutcome
+internal enum PushOutcome
 {
     /// <summary>Appended; nothing lost.</summary>
     Queued,

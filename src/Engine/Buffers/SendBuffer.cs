@@ -1,22 +1,23 @@
 namespace Spillway.Engine.Buffers;
 
 /// <summary>
-/// The bounded send buffer of one peering or client: a ring of encoded frames, its overflow policy and
-/// its statistics, all under one lock that belongs to this buffer alone. Many publishers push; one
-/// drain loop takes batches. Per message: no allocation, no clock read (the window uses
-/// <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
+/// The bounded send buffer of one peering (items: encoded frames) or client (items: decoded messages):
+/// a ring, its overflow policy and its statistics, all under one lock that belongs to this buffer alone.
+/// Many publishers push; one drain loop takes batches. Per message: no allocation, no clock read (the
+/// window uses <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
 /// </summary>
-public sealed class SendBuffer
+internal sealed class SendBuffer<T>
 {
-    private readonly byte[]?[] _ring;
+    private readonly T[] _ring;
     private readonly Lock _lock = new();
     private readonly CoarseClock _clock;
     private readonly long _windowTicks;
     private readonly AsyncSignal _signal = new();
     private int _head;
     private int _count;
-    private int _maxQueuedRecently;
+    private int _recentMax;
     private long _windowStart;
+    private long _offered;
     private long _overflows;
     private bool _closed;
 
@@ -28,7 +29,7 @@ public sealed class SendBuffer
             throw new ArgumentOutOfRangeException(nameof(statsResetInterval), statsResetInterval, "stats reset interval must be positive");
         if (!Enum.IsDefined(policy))
             throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown overflow policy");
-        _ring = new byte[]?[capacity];
+        _ring = new T[capacity];
         Capacity = capacity;
         Policy = policy;
         _clock = clock;
@@ -42,19 +43,21 @@ public sealed class SendBuffer
     /// <summary>True once closed by a disconnect overflow or <see cref="Close"/>; pushes are refused from then on.</summary>
     public bool IsClosed { get { lock (_lock) return _closed; } }
 
-    public PushOutcome Push(byte[] message)
+    public PushOutcome Push(T message)
     {
         bool wake;
         lock (_lock)
         {
             if (_closed) return PushOutcome.Closed;
+            // Every push an open buffer sees counts once, queued or dropped: offered = taken + overflows + queued.
+            _offered++;
             RollWindowIfDue(_clock.Now);
             if (_count == _ring.Length) return Overflow(message);
             var tail = _head + _count;
             if (tail >= _ring.Length) tail -= _ring.Length;
             _ring[tail] = message;
             _count++;
-            if (_count > _maxQueuedRecently) _maxQueuedRecently = _count;
+            if (_count > _recentMax) _recentMax = _count;
             wake = _count == 1;
         }
         // Only the empty -> non-empty transition needs to wake the drain loop; it empties the ring before waiting again.
@@ -62,9 +65,9 @@ public sealed class SendBuffer
         return PushOutcome.Queued;
     }
 
-    private PushOutcome Overflow(byte[] message)
+    private PushOutcome Overflow(T message)
     {
-        // An overflow leaves queued unchanged (DESIGN section 5).
+        // An overflow leaves queued unchanged (docs/design.md, buffer statistics).
         switch (Policy)
         {
             case OverflowPolicy.DropOldest:
@@ -83,8 +86,8 @@ public sealed class SendBuffer
         }
     }
 
-    /// <summary>Moves up to <paramref name="destination"/>.Length frames, oldest first, out of the buffer.</summary>
-    public int TakeBatch(Span<byte[]?> destination)
+    /// <summary>Moves up to <paramref name="destination"/>.Length items, oldest first, out of the buffer.</summary>
+    public int TakeBatch(Span<T> destination)
     {
         lock (_lock)
         {
@@ -93,7 +96,7 @@ public sealed class SendBuffer
             for (var i = 0; i < n; i++)
             {
                 destination[i] = _ring[_head];
-                _ring[_head] = null;
+                _ring[_head] = default!;
                 if (++_head == _ring.Length) _head = 0;
             }
             _count -= n;
@@ -127,7 +130,7 @@ public sealed class SendBuffer
         lock (_lock)
         {
             RollWindowIfDue(now);
-            return new BufferStats(_ring.Length, Policy, _count, _maxQueuedRecently, _overflows);
+            return new BufferStats(_ring.Length, Policy, _count, _recentMax, _overflows, _offered);
         }
     }
 
@@ -141,7 +144,7 @@ public sealed class SendBuffer
         if (now - _windowStart > _windowTicks)
         {
             _windowStart = now;
-            _maxQueuedRecently = _count;
+            _recentMax = _count;
         }
     }
 

@@ -1,4 +1,3 @@
-using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 
 namespace Spillway.Engine.Peering;
@@ -6,50 +5,48 @@ namespace Spillway.Engine.Peering;
 /// <summary>
 /// An external client attached to an endpoint (the WebSocket layer uses one per connection): its own
 /// send buffer and stats under an ephemeral id, subscriptions of its own, and a publish that enters the
-/// endpoint exactly like a local publish. The transport drains <see cref="TakeBatch"/> and encodes the
-/// frames for its own protocol.
+/// endpoint exactly like a local publish. The transport drains decoded messages with
+/// <see cref="TakeBatch"/> and encodes them for its own protocol; the wire format stays in the engine.
 /// </summary>
-public sealed class ClientSession : RemoteSubscriber, IDisposable
+public sealed class ClientSession : IDisposable
 {
-    private readonly Endpoint _endpoint;
-    private readonly CancellationTokenSource _closed = new();
-    private int _closing;
+    private readonly ClientSubscriber _subscriber;
 
-    internal ClientSession(Endpoint endpoint, PeerInfo info, SendBuffer buffer, IReadOnlyList<string> subscriptions)
-        : base(info, SubscriberKind.Client, buffer, subscriptions)
-    {
-        _endpoint = endpoint;
-    }
+    internal ClientSession(ClientSubscriber subscriber) => _subscriber = subscriber;
+
+    /// <summary>The session's ephemeral endpoint id (the key of its row in the stats table).</summary>
+    public EndpointId Id => _subscriber.Id;
+
+    /// <summary>Who the client is: ephemeral id and remote address.</summary>
+    public PeerInfo Info => _subscriber.Info;
+
+    /// <summary>The topic prefixes the client subscribed to.</summary>
+    public IReadOnlyList<string> Subscriptions => _subscriber.Subscriptions;
 
     /// <summary>Cancelled when the session ends (disposed, endpoint shut down, or a disconnect overflow).</summary>
-    public CancellationToken Closed => _closed.Token;
+    public CancellationToken Closed => _subscriber.Closed;
 
-    /// <summary>Why the session ended, once it has.</summary>
-    public string? CloseReason { get; private set; }
+    /// <summary>Why the session ended, once it has; branch on this, not on <see cref="CloseDetail"/>.</summary>
+    public CloseReason? CloseReason => _subscriber.CloseReason;
+
+    /// <summary>Free text for the log about why the session ended, once it has.</summary>
+    public string? CloseDetail => _subscriber.CloseDetail;
 
     /// <summary>
     /// Publishes into the endpoint as a local publish; the client does not receive its own message. A closed
     /// session publishes nothing and returns 0 (a transport may still be reading what the client sent last).
     /// </summary>
-    public int Publish(string topic, Value value) =>
-        _closed.IsCancellationRequested ? 0 : _endpoint.Publish(topic, value, origin: this);
+    public int Publish(string topic, Value value) => _subscriber.Publish(topic, value);
 
-    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => Buffer.WaitForDataAsync(cancellationToken);
+    /// <summary>Completes when messages may be waiting (or the session closed, or on cancellation).</summary>
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => _subscriber.Buffer.WaitForDataAsync(cancellationToken);
 
-    /// <summary>Moves up to <paramref name="destination"/>.Length encoded data frames out of the buffer (docs/wire-format.md).</summary>
-    public int TakeBatch(Span<byte[]?> destination) => Buffer.TakeBatch(destination);
+    /// <summary>Moves up to <paramref name="destination"/>.Length messages, oldest first, out of the session's buffer.</summary>
+    public int TakeBatch(Span<ClientMessage> destination) => _subscriber.Buffer.TakeBatch(destination);
 
-    internal override void OnOverflowDisconnect() => Close("backpressure overflow");
+    /// <summary>Ends the session once (later calls are no-ops): detaches it from the endpoint and discards what was queued.</summary>
+    public void Close(CloseReason reason, string detail) => _subscriber.Close(reason, detail);
 
-    public void Close(string reason)
-    {
-        if (Interlocked.Exchange(ref _closing, 1) == 1) return;
-        CloseReason = reason;
-        // Closed first, then wake the drain: a transport woken by the buffer must already see the session closed.
-        _closed.Cancel();
-        Buffer.Close();
-        _endpoint.OnClientClosed(this, reason);
-    }
-
-    public void Dispose() => Close("client disconnected");
+    /// <summary>The client left: closes with <see cref="Peering.CloseReason.ConnectionLost"/>.</summary>
+    public void Dispose() => Close(Peering.CloseReason.ConnectionLost, "client disconnected");
 }

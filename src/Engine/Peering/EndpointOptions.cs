@@ -1,47 +1,64 @@
 using Spillway.Engine.Buffers;
-using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
 
-/// <summary>Settings of one endpoint. Defaults follow DESIGN section 4; <see cref="Validate"/> runs at construction.</summary>
+/// <summary>
+/// Settings of one endpoint. Each default is defined here once (the layout's defaults are these); the
+/// names match the layout file's fields (docs/layout.md). <see cref="Validate"/> runs at construction.
+/// </summary>
 public sealed record EndpointOptions
 {
-    public int PeerBufferSize { get; init; } = 8192;
-    public OverflowPolicy PeerOverflowPolicy { get; init; } = OverflowPolicy.DropOldest;
-    public int ClientBufferSize { get; init; } = 8192;
-    public OverflowPolicy ClientOverflowPolicy { get; init; } = OverflowPolicy.DropOldest;
-    public TimeSpan StatsResetInterval { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>The default capacity of a send buffer, peering or WebSocket client (8192 messages).</summary>
+    public const int DefaultBufferSize = 8192;
+    /// <summary>The default overflow policy of a send buffer, peering or WebSocket client.</summary>
+    public const OverflowPolicy DefaultOverflowPolicy = OverflowPolicy.DropOldest;
+    /// <summary>The default length of the window of the recent max (1 minute).</summary>
+    public static readonly TimeSpan DefaultStatsResetInterval = TimeSpan.FromMinutes(1);
+    /// <summary>The default largest frame a peer may send (16 MiB).</summary>
+    public const int DefaultMaxFrameSize = 16 * 1024 * 1024;
+    /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferBytes"/> is set (256 KiB).</summary>
+    public const int MinimumReceiveBufferBytes = 256 * 1024;
+
+    /// <summary>Layout <c>peer_buffer_size</c>: capacity of each peering's send buffer, in messages.</summary>
+    public int PeerBufferSize { get; init; } = DefaultBufferSize;
+    /// <summary>Layout <c>peer_overflow_policy</c>: what a push into a full peering buffer does.</summary>
+    public OverflowPolicy PeerOverflowPolicy { get; init; } = DefaultOverflowPolicy;
+    /// <summary>Layout <c>websocket_buffer_size</c>: capacity of each client's (WebSocket connection's) send buffer, in messages.</summary>
+    public int WebSocketBufferSize { get; init; } = DefaultBufferSize;
+    /// <summary>Layout <c>websocket_overflow_policy</c>: what a push into a full client buffer does.</summary>
+    public OverflowPolicy WebSocketOverflowPolicy { get; init; } = DefaultOverflowPolicy;
+    /// <summary>Layout <c>stats_reset_interval</c>: length of the window of the recent max.</summary>
+    public TimeSpan StatsResetInterval { get; init; } = DefaultStatsResetInterval;
     /// <summary>How long the initiating side waits before re-peering after a lost or removed peering.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>A connection that has not completed the hello exchange by then is closed.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public int MaxFrameSize { get; init; } = FrameCodec.DefaultMaxFrameSize;
+    /// <summary>The largest frame, in bytes, a peer may send; a larger one closes the peering as malformed input.</summary>
+    public int MaxFrameSize { get; init; } = DefaultMaxFrameSize;
     /// <summary>Frames the drain loop moves out of a buffer per lock acquisition and socket write.</summary>
     public int DrainBatchSize { get; init; } = 256;
     /// <summary>
-    /// Kernel socket send buffer size in bytes; 0 keeps the OS default. Small values make backpressure reach
-    /// the send buffer sooner. The receive buffer is set to at least <see cref="MinimumReceiveBufferSize"/>.
+    /// Layout <c>socket_buffer_bytes</c>: kernel socket send buffer size in bytes; 0 keeps the OS default. Small
+    /// values make backpressure reach the send buffer sooner. The receive buffer is set to at least
+    /// <see cref="MinimumReceiveBufferBytes"/>.
     /// </summary>
-    public int SocketBufferSize { get; init; }
-
-    /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferSize"/> is set (256 KiB).</summary>
-    public const int MinimumReceiveBufferSize = 256 * 1024;
-    /// <summary>Caps how fast this endpoint reads from each peering (messages/s); 0 = unlimited. A demo and test knob for slow consumers.</summary>
+    public int SocketBufferBytes { get; init; }
+    /// <summary>Layout <c>inbound_messages_per_second</c>: caps how fast this endpoint reads from each peering (messages/s); 0 = unlimited. A demo and test knob for slow consumers.</summary>
     public int InboundMessagesPerSecond { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         RequireAtLeast(PeerBufferSize, 1, nameof(PeerBufferSize));
-        RequireAtLeast(ClientBufferSize, 1, nameof(ClientBufferSize));
+        RequireAtLeast(WebSocketBufferSize, 1, nameof(WebSocketBufferSize));
         RequireDefined(PeerOverflowPolicy, nameof(PeerOverflowPolicy));
-        RequireDefined(ClientOverflowPolicy, nameof(ClientOverflowPolicy));
+        RequireDefined(WebSocketOverflowPolicy, nameof(WebSocketOverflowPolicy));
         RequirePositive(StatsResetInterval, nameof(StatsResetInterval));
         RequirePositive(RetryInterval, nameof(RetryInterval));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
         RequireAtLeast(MaxFrameSize, 64, nameof(MaxFrameSize));
         RequireAtLeast(DrainBatchSize, 1, nameof(DrainBatchSize));
-        RequireAtLeast(SocketBufferSize, 0, nameof(SocketBufferSize));
+        RequireAtLeast(SocketBufferBytes, 0, nameof(SocketBufferBytes));
         RequireAtLeast(InboundMessagesPerSecond, 0, nameof(InboundMessagesPerSecond));
     }
 

@@ -3,7 +3,7 @@ using Spillway.Engine.Data;
 namespace Spillway.Engine.Peering;
 
 /// <summary>A handler subscribed to a topic prefix on this endpoint; dispose to unsubscribe.</summary>
-internal sealed class LocalSubscription(Endpoint endpoint, string prefix, Action<string, Value, EndpointId?> handler) : IDisposable
+internal sealed class LocalSubscription(SpillwayEndpoint endpoint, string prefix, Action<string, Value, EndpointId?> handler) : IDisposable
 {
     private int _disposed;
     public string Prefix { get; } = prefix;

@@ -9,12 +9,12 @@ namespace Spillway.Engine.Peering;
 /// </summary>
 internal sealed class PeerDialer
 {
-    private readonly Endpoint _endpoint;
+    private readonly SpillwayEndpoint _endpoint;
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
-    private Peering? _current;
+    private PeerConnection? _current;
 
-    public PeerDialer(Endpoint endpoint, string host, int port, ILogger logger)
+    public PeerDialer(SpillwayEndpoint endpoint, string host, int port, ILogger logger)
     {
         _endpoint = endpoint;
         Host = host;
@@ -28,10 +28,10 @@ internal sealed class PeerDialer
     public void Start() => _ = Task.Run(RunAsync);
 
     /// <summary>Stops dialing and removes the current peering, if any, with <paramref name="reason"/>.</summary>
-    public void Stop(string reason)
+    public void Stop(CloseReason reason, string detail)
     {
         _stop.Cancel();
-        Volatile.Read(ref _current)?.Close(PeerCloseKind.Removed, reason);
+        Volatile.Read(ref _current)?.Close(reason, detail);
     }
 
     private async Task RunAsync()
@@ -53,12 +53,12 @@ internal sealed class PeerDialer
                     socket.Dispose();
                     throw;
                 }
-                var peering = await _endpoint.HandshakeAsync(socket, PeeringDirection.Initiated, token).ConfigureAwait(false);
+                var peering = await _endpoint.ConnectAsync(socket, PeeringDirection.Initiated, token).ConfigureAwait(false);
                 if (peering is not null)
                 {
                     failuresInARow = 0;
                     Volatile.Write(ref _current, peering);
-                    if (token.IsCancellationRequested) peering.Close(PeerCloseKind.Removed, "unpeered");
+                    if (token.IsCancellationRequested) peering.Close(CloseReason.Unpeered, "unpeered");
                     await peering.Closed.ConfigureAwait(false);
                     Volatile.Write(ref _current, null);
                 }

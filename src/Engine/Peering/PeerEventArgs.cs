@@ -1,14 +1,26 @@
 namespace Spillway.Engine.Peering;
 
 /// <summary>A lifecycle event: peer added, peer lost (the connection broke) or peer removed (torn down here).</summary>
-public sealed class PeerEventArgs(PeerInfo peer, string? reason, PeeringStats? finalStats = null) : EventArgs
+public sealed class PeerEventArgs : EventArgs
 {
-    public PeerInfo Peer { get; } = peer;
-    /// <summary>Why the peering ended (null for peer added), e.g. "backpressure overflow".</summary>
-    public string? Reason { get; } = reason;
+    /// <summary>Creates the arguments of one lifecycle event.</summary>
+    public PeerEventArgs(PeerInfo peer, CloseReason? reason, string? detail, PeeringStats? finalStats = null)
+    {
+        Peer = peer;
+        Reason = reason;
+        Detail = detail;
+        FinalStats = finalStats;
+    }
+
+    /// <summary>The peering the event is about (the same instance for all events of one peering).</summary>
+    public PeerInfo Peer { get; }
+    /// <summary>Why the peering ended (null for peer added). Branch and count on this, never on <see cref="Detail"/>.</summary>
+    public CloseReason? Reason { get; }
+    /// <summary>Free text for the log (null for peer added), e.g. <c>malformed input: unknown frame type 77</c>.</summary>
+    public string? Detail { get; }
     /// <summary>
     /// For lost and removed: the peering's statistics at teardown, overflows included, so a consumer can
-    /// carry exact totals past the peering's end (it has already left <see cref="Endpoint.GetPeeringStats"/>).
+    /// carry exact totals past the peering's end (it has already left <see cref="SpillwayEndpoint.GetPeeringStats"/>).
     /// </summary>
-    public PeeringStats? FinalStats { get; } = finalStats;
+    public PeeringStats? FinalStats { get; }
 }

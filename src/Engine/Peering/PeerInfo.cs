@@ -7,11 +7,18 @@ namespace Spillway.Engine.Peering;
 /// instance per peering, compared by reference: when the same endpoint id re-peers, the new peering
 /// has a new instance, so bookkeeping about the old one cannot be mistaken for the new one.
 /// </summary>
+/// <param name="endpointId">The remote endpoint id.</param>
+/// <param name="remoteAddress">The remote socket address as an operator writes it.</param>
+/// <param name="direction">Who dialed.</param>
 public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, PeeringDirection direction)
 {
+    /// <summary>The remote endpoint id.</summary>
     public EndpointId EndpointId { get; } = endpointId;
+    /// <summary>The remote socket address, e.g. <c>127.0.0.1:9201</c>.</summary>
     public string RemoteAddress { get; } = remoteAddress;
+    /// <summary>Who dialed.</summary>
     public PeeringDirection Direction { get; } = direction;
 
+    /// <summary>Id and address, for the log.</summary>
     public override string ToString() => $"{EndpointId} ({RemoteAddress})";
 }

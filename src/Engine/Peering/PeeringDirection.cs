@@ -1,5 +1,6 @@
 namespace Spillway.Engine.Peering;
 
+/// <summary>Which side dialed a peering.</summary>
 public enum PeeringDirection
 {
     /// <summary>This endpoint dialed (and re-dials after loss).</summary>

@@ -6,7 +6,7 @@ namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// The per-peering statistics keyed by remote endpoint id. The endpoint owns one table and refills it in
-/// place on every <see cref="Endpoint.GetPeeringStats"/> call, so a steady-state request allocates
+/// place on every <see cref="SpillwayEndpoint.GetPeeringStats"/> call, so a steady-state request allocates
 /// nothing; a table's contents are valid until the next call. Enumerate <see cref="Rows"/> for an
 /// allocation-free loop.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class PeeringStatsTable : IReadOnlyDictionary<EndpointId, PeeringS
     private readonly List<EndpointId> _stale = new();
     private readonly HashSet<EndpointId> _seen = new();
 
+    /// <summary>The rows, for an allocation-free <c>foreach</c>.</summary>
     public Dictionary<EndpointId, PeeringStats>.ValueCollection Rows => _rows.Values;
 
     /// <summary>Overflows of every client that had left by the time this table was filled (consistent with <see cref="Rows"/>).</summary>
@@ -38,12 +39,19 @@ public sealed class PeeringStatsTable : IReadOnlyDictionary<EndpointId, PeeringS
         _stale.Clear();
     }
 
+    /// <inheritdoc/>
     public PeeringStats this[EndpointId key] => _rows[key];
+    /// <inheritdoc/>
     public IEnumerable<EndpointId> Keys => _rows.Keys;
+    /// <inheritdoc/>
     public IEnumerable<PeeringStats> Values => _rows.Values;
+    /// <inheritdoc/>
     public int Count => _rows.Count;
+    /// <inheritdoc/>
     public bool ContainsKey(EndpointId key) => _rows.ContainsKey(key);
+    /// <inheritdoc/>
     public bool TryGetValue(EndpointId key, [MaybeNullWhen(false)] out PeeringStats value) => _rows.TryGetValue(key, out value);
+    /// <inheritdoc/>
     public IEnumerator<KeyValuePair<EndpointId, PeeringStats>> GetEnumerator() => _rows.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

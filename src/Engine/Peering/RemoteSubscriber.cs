@@ -1,28 +1,25 @@
-using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// Anything that receives published messages through its own <see cref="SendBuffer"/>: a TCP peering or
-/// an external client. Holds the remote side's subscription prefixes for matching on publish.
+/// Anything that receives published messages through its own send buffer: a TCP peering or an external
+/// client. Holds the remote side's subscription prefixes for matching on publish.
 /// </summary>
-public abstract class RemoteSubscriber
+internal abstract class RemoteSubscriber
 {
     private volatile string[] _subscriptions;
 
-    private protected RemoteSubscriber(PeerInfo info, SubscriberKind kind, SendBuffer buffer, IReadOnlyList<string> subscriptions)
+    private protected RemoteSubscriber(PeerInfo info, SubscriberKind kind, IReadOnlyList<string> subscriptions)
     {
         Info = info;
         Kind = kind;
-        Buffer = buffer;
         _subscriptions = subscriptions.ToArray();
     }
 
     public PeerInfo Info { get; }
     public EndpointId Id => Info.EndpointId;
     public SubscriberKind Kind { get; }
-    public SendBuffer Buffer { get; }
     public IReadOnlyList<string> Subscriptions => _subscriptions;
 
     internal void ReplaceSubscriptions(IReadOnlyList<string> subscriptions) => _subscriptions = subscriptions.ToArray();
@@ -35,12 +32,18 @@ public abstract class RemoteSubscriber
         return false;
     }
 
-    /// <summary>Called on the publishing thread when a push overflowed under the disconnect policy.</summary>
-    internal abstract void OnOverflowDisconnect();
+    /// <summary>
+    /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the wire
+    /// encoding, made once per publish into <paramref name="frame"/> and shared by every peering; a client
+    /// queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
+    /// </summary>
+    public abstract void Offer(string topic, Value value, EndpointId? origin, ref byte[]? frame);
 
-    internal PeeringStats ReadStats(long now)
-    {
-        var s = Buffer.GetStats(now);
-        return new PeeringStats(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.MaxQueuedRecently, s.Overflows, Info);
-    }
+    /// <summary>Tears the subscriber down once; later calls are no-ops.</summary>
+    public abstract void Close(CloseReason reason, string detail);
+
+    public abstract PeeringStats ReadStats(long now);
+
+    private protected PeeringStats ToPeeringStats(in Buffers.BufferStats s) =>
+        new(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.RecentMax, s.Overflows, s.Offered, Info);
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
 
 namespace Spillway.Engine.Wire;
 
@@ -7,11 +8,11 @@ namespace Spillway.Engine.Wire;
 /// Encodes and decodes whole frames: <c>u32 length | u8 type | body</c> (docs/wire-format.md).
 /// A data frame is sized exactly, then written once into the one array that every buffer shares.
 /// </summary>
-public static class FrameCodec
+internal static class FrameCodec
 {
     public const ushort ProtocolVersion = 1;
     public const int LengthPrefixSize = 4;
-    public const int DefaultMaxFrameSize = 16 * 1024 * 1024;
+    public const int DefaultMaxFrameSize = EndpointOptions.DefaultMaxFrameSize;
     private static ReadOnlySpan<byte> Magic => "SPWY"u8;
 
     public static byte[] EncodeData(string topic, Value value)

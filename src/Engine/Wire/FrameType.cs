@@ -1,7 +1,7 @@
 namespace Spillway.Engine.Wire;
 
 /// <summary>Frame type byte (docs/wire-format.md).</summary>
-public enum FrameType : byte
+internal enum FrameType : byte
 {
     Hello = 1,
     Subscriptions = 2,

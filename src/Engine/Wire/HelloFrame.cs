@@ -3,4 +3,4 @@ using Spillway.Engine.Data;
 namespace Spillway.Engine.Wire;
 
 /// <summary>The first frame each side sends: protocol version, endpoint id and subscriptions.</summary>
-public sealed record HelloFrame(ushort Version, EndpointId EndpointId, IReadOnlyList<string> Subscriptions);
+internal sealed record HelloFrame(ushort Version, EndpointId EndpointId, IReadOnlyList<string> Subscriptions);

@@ -16,7 +16,7 @@ namespace Spillway.Engine.Wire;
 /// for a value that cannot be encoded (too deep, subnet prefix too long, undefined port protocol,
 /// string with a lone surrogate), so it fails at the sender instead of closing the peering at the receiver.
 /// </remarks>
-public static class ValueCodec
+internal static class ValueCodec
 {
     public const int MaxNestingDepth = 32;
 

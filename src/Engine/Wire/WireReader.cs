@@ -8,7 +8,7 @@ namespace Spillway.Engine.Wire;
 /// Reads what <see cref="WireWriter"/> writes. Every truncation or malformed primitive throws
 /// <see cref="WireFormatException"/> with a reason suitable for logging.
 /// </summary>
-public ref struct WireReader
+internal ref struct WireReader
 {
     private readonly ReadOnlySpan<byte> _source;
     private int _position;

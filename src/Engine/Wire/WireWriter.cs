@@ -9,7 +9,7 @@ namespace Spillway.Engine.Wire;
 /// the end throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/>.
 /// Never allocates.
 /// </summary>
-public ref struct WireWriter
+internal ref struct WireWriter
 {
     /// <summary>Strict UTF-8: a string with a lone surrogate cannot be encoded (throws) instead of being
     /// silently replaced by U+FFFD, which would not round-trip.</summary>

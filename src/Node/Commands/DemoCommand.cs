@@ -1,3 +1,4 @@
+using Spillway.Engine;
 using System.CommandLine;
 using Spillway.Node.Demo;
 using Spillway.Node.Top;
@@ -133,8 +134,8 @@ internal static class DemoCommand
     {
         var lines = new List<string> { $"Spillway demo: {layout.Nodes.Count} nodes on 127.0.0.1, exporter {exporter.ToSettingValue()}; Ctrl-C stops them all." };
         foreach (var n in layout.Nodes)
-            lines.Add($"  {n.Name,-9} {n.Role.ToName(),-8} metrics http://{n.Host}:{n.MetricsPort}/metrics  peers http://{n.Host}:{n.MetricsPort}/peers" +
-                      (n.WebSocketPort is { } ws ? $"  websocket ws://{n.Host}:{ws}/v1/messages/json" : ""));
+            lines.Add($"  {n.Name,-9} {n.Role.ToName(),-8} metrics http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Metrics}  peers http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Peers}" +
+                      (n.WebSocketPort is { } ws ? $"  websocket ws://{n.Host}:{ws}{SpillwayRoutes.WebSocketJson}" : ""));
         lines.Add("  The logger reads slowly: watch the workers' buffers to it fill and their overflow counters rise.");
         lines.Add("  Prometheus: prometheus --config.file=prometheus.yml (scrapes these ports); alerts and dashboards: README, Monitoring.");
         lines.Add(showTop ? $"  Node logs: {workDir}/<node>.log" : "  (node logs follow, prefixed by node name)");

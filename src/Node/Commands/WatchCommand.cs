@@ -1,3 +1,4 @@
+using Spillway.Engine;
 using System.CommandLine;
 using System.Net.WebSockets;
 using System.Text;
@@ -11,7 +12,7 @@ namespace Spillway.Node.Commands;
 /// </summary>
 internal static class WatchCommand
 {
-    public const string DefaultUrl = "ws://127.0.0.1:9301/v1/messages/json";
+    public const string DefaultUrl = "ws://127.0.0.1:9301" + SpillwayRoutes.WebSocketJson;
 
     public static Command Create()
     {

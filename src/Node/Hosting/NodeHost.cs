@@ -1,3 +1,5 @@
+using Spillway.Engine.Peering;
+using Spillway.Engine;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -5,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Endpoint = Spillway.Engine.Peering.Endpoint;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 using Spillway.Telemetry.Naming;
@@ -24,7 +25,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly List<WebApplication> _apps = new();
     private SyntheticWorkload? _workload;
 
-    private NodeHost(NodeSpec node, Endpoint endpoint, NodeTelemetry telemetry, ILogger logger)
+    private NodeHost(NodeSpec node, SpillwayEndpoint endpoint, NodeTelemetry telemetry, ILogger logger)
     {
         Node = node;
         Endpoint = endpoint;
@@ -33,14 +34,14 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     public NodeSpec Node { get; }
-    public Endpoint Endpoint { get; }
+    public SpillwayEndpoint Endpoint { get; }
     public NodeTelemetry Telemetry { get; }
 
     public static async Task<NodeHost> StartAsync(ClusterLayout layout, NodeSpec node, NodeHostOptions options,
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("Spillway.Node");
-        var endpoint = new Endpoint(layout.ToEndpointOptions(node), loggerFactory);
+        var endpoint = new SpillwayEndpoint(layout.ToEndpointOptions(node), loggerFactory);
         var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
         var host = new NodeHost(node, endpoint, telemetry, logger);
         try
@@ -55,7 +56,7 @@ public sealed class NodeHost : IAsyncDisposable
             logger.LogInformation(
                 "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
                 node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, node.Host, node.MetricsPort, options.Exporter.ToSettingValue(),
-                node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}/v1/messages/json" : "");
+                node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}{SpillwayRoutes.WebSocketJson}" : "");
             return host;
         }
         catch
@@ -86,13 +87,13 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSpillwayMetrics(exporter, telemetry);
         var app = builder.Build();
         app.MapSpillwayMetrics(exporter);
-        app.MapGet("/peers", () => Results.Bytes(PeersReportJson.Serialize(telemetry.BuildReport()), "application/json"));
+        app.MapGet(SpillwayRoutes.Peers, () => Results.Bytes(PeersReportJson.Serialize(telemetry.BuildReport()), "application/json"));
         app.MapGet("/", () => Results.Text($"spillway node {node.Name}: see /metrics and /peers\n"));
         await app.StartAsync(cancellationToken);
         return app;
     }
 
-    private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, Endpoint endpoint,
+    private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, SpillwayEndpoint endpoint,
         CancellationToken cancellationToken)
     {
         var builder = CreateBuilder();

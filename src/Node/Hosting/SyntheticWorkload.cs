@@ -42,7 +42,7 @@ internal sealed class SyntheticWorkload : IAsyncDisposable
         _ => [],
     };
 
-    public static SyntheticWorkload Start(Endpoint endpoint, NodeSpec node, ILogger logger)
+    public static SyntheticWorkload Start(SpillwayEndpoint endpoint, NodeSpec node, ILogger logger)
     {
         var workload = new SyntheticWorkload();
         foreach (var prefix in Consumes(node.Role))
@@ -55,7 +55,7 @@ internal sealed class SyntheticWorkload : IAsyncDisposable
         return workload;
     }
 
-    private async Task RunAsync(Endpoint endpoint, IReadOnlyList<(string Topic, int PerSecond)> plan, CancellationToken token)
+    private async Task RunAsync(SpillwayEndpoint endpoint, IReadOnlyList<(string Topic, int PerSecond)> plan, CancellationToken token)
     {
         if (plan.Count == 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));

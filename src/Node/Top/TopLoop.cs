@@ -1,3 +1,4 @@
+using Spillway.Engine;
 using Spillway.Telemetry.Layout;
 
 namespace Spillway.Node.Top;
@@ -79,7 +80,7 @@ public static class TopLoop
     {
         ArgumentNullException.ThrowIfNull(layout);
         return layout.Nodes
-            .Select(n => new NodeTarget(n.Name, new UriBuilder(Uri.UriSchemeHttp, n.Host, n.MetricsPort, "/peers").Uri))
+            .Select(n => new NodeTarget(n.Name, new UriBuilder(Uri.UriSchemeHttp, n.Host, n.MetricsPort, SpillwayRoutes.Peers).Uri))
             .ToArray();
     }
 

@@ -10,6 +10,7 @@ public static class MetricNames
     public const string PeerBufferMessages = "spillway_peer_buffer_messages";
     public const string PeerBufferRecentMaxMessages = "spillway_peer_buffer_recent_max_messages";
     public const string PeerBufferOverflowsTotal = "spillway_peer_buffer_overflows_total";
+    public const string PeerMessagesOfferedTotal = "spillway_peer_messages_offered_total";
     public const string BackpressureDisconnectsTotal = "spillway_backpressure_disconnects_total";
     public const string PeerBufferCapacityMessages = "spillway_peer_buffer_capacity_messages";
     public const string WebSocketClients = "spillway_websocket_clients";
@@ -19,6 +20,7 @@ public static class MetricNames
     public const string PeerBufferMessagesHelp = "Messages queued now in the send buffer to this peer.";
     public const string PeerBufferRecentMaxMessagesHelp = "Highest number of messages queued to this peer within the recent stats window.";
     public const string PeerBufferOverflowsHelp = "Pushes that found the send buffer to this peer full (messages lost under drop policies).";
+    public const string PeerMessagesOfferedHelp = "Messages offered to the send buffer to this peer, queued or dropped.";
     public const string BackpressureDisconnectsHelp = "Peerings torn down by the disconnect overflow policy.";
     public const string PeerBufferCapacityMessagesHelp = "Configured capacity of the send buffer to this peer, in messages.";
     public const string WebSocketClientsHelp = "WebSocket clients connected now.";

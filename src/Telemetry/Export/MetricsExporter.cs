@@ -61,7 +61,7 @@ public static class MetricsExporter
         };
 
     /// <summary>Maps GET /metrics (or <paramref name="path"/>) for the exporter registered with <see cref="AddSpillwayMetrics"/>.</summary>
-    public static IEndpointConventionBuilder MapSpillwayMetrics(this IEndpointRouteBuilder endpoints, MetricsExporterKind kind, string path = "/metrics") =>
+    public static IEndpointConventionBuilder MapSpillwayMetrics(this IEndpointRouteBuilder endpoints, MetricsExporterKind kind, string path = Spillway.Engine.SpillwayRoutes.Metrics) =>
         kind switch
         {
             MetricsExporterKind.OpenTelemetry => endpoints.MapSpillwayOpenTelemetryMetrics(path),

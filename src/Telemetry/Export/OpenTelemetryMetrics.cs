@@ -31,9 +31,11 @@ public sealed class OpenTelemetryMetrics : IDisposable
         _meter.CreateObservableGauge(MetricNames.PeerBufferMessages,
             () => PerPeerGauge(static g => g.Queued), unit: null, description: MetricNames.PeerBufferMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferRecentMaxMessages,
-            () => PerPeerGauge(static g => g.MaxQueuedRecently), unit: null, description: MetricNames.PeerBufferRecentMaxMessagesHelp);
+            () => PerPeerGauge(static g => g.RecentMax), unit: null, description: MetricNames.PeerBufferRecentMaxMessagesHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerBufferOverflowsTotal),
             () => PerPeerCounter(static s => s.PeerOverflows), unit: null, description: MetricNames.PeerBufferOverflowsHelp);
+        _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerMessagesOfferedTotal),
+            () => PerPeerCounter(static s => s.PeerOffered), unit: null, description: MetricNames.PeerMessagesOfferedHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.BackpressureDisconnectsTotal),
             () => PerPeerCounter(static s => s.BackpressureDisconnects), unit: null, description: MetricNames.BackpressureDisconnectsHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferCapacityMessages,

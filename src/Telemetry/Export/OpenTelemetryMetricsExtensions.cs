@@ -8,7 +8,7 @@ namespace Spillway.Telemetry.Export;
 /// <summary>Wires the OpenTelemetry exporter (the default): Spillway meter + Prometheus scraping endpoint.</summary>
 public static class OpenTelemetryMetricsExtensions
 {
-    public const string DefaultPath = "/metrics";
+    public const string DefaultPath = Spillway.Engine.SpillwayRoutes.Metrics;
 
     /// <summary>Registers the Spillway meter over a <see cref="ScrapeSnapshot"/> of <paramref name="source"/>.</summary>
     public static IServiceCollection AddSpillwayOpenTelemetryMetrics(this IServiceCollection services, ITelemetrySource source)

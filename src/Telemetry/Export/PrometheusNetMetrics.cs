@@ -20,6 +20,7 @@ public sealed class PrometheusNetMetrics
     private readonly PrometheusNetPeerSeries<Gauge.Child> _recentMax;
     private readonly PrometheusNetPeerSeries<Gauge.Child> _capacity;
     private readonly PrometheusNetPeerSeries<Counter.Child> _overflows;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _offered;
     private readonly PrometheusNetPeerSeries<Counter.Child> _disconnects;
     private readonly Gauge _wsClients;
     private readonly Gauge _wsRecentMax;
@@ -36,6 +37,7 @@ public sealed class PrometheusNetMetrics
         _buffer = new(factory.CreateGauge(MetricNames.PeerBufferMessages, MetricNames.PeerBufferMessagesHelp, PeerLabels));
         _recentMax = new(factory.CreateGauge(MetricNames.PeerBufferRecentMaxMessages, MetricNames.PeerBufferRecentMaxMessagesHelp, PeerLabels));
         _overflows = new(factory.CreateCounter(MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerBufferOverflowsHelp, PeerLabels));
+        _offered = new(factory.CreateCounter(MetricNames.PeerMessagesOfferedTotal, MetricNames.PeerMessagesOfferedHelp, PeerLabels));
         _disconnects = new(factory.CreateCounter(MetricNames.BackpressureDisconnectsTotal, MetricNames.BackpressureDisconnectsHelp, PeerLabels));
         _capacity = new(factory.CreateGauge(MetricNames.PeerBufferCapacityMessages, MetricNames.PeerBufferCapacityMessagesHelp, PeerLabels));
         _wsClients = factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, NodeLabels);
@@ -63,12 +65,13 @@ public sealed class PrometheusNetMetrics
         foreach (var g in s.PeerBuffers)
         {
             _buffer.Child(node, g.Peer).Set(g.Queued);
-            _recentMax.Child(node, g.Peer).Set(g.MaxQueuedRecently);
+            _recentMax.Child(node, g.Peer).Set(g.RecentMax);
             _capacity.Child(node, g.Peer).Set(g.Capacity);
         }
         _buffer.End(); _recentMax.End(); _capacity.End();
 
         ApplyCounters(_overflows, node, s.PeerOverflows);
+        ApplyCounters(_offered, node, s.PeerOffered);
         ApplyCounters(_disconnects, node, s.BackpressureDisconnects);
 
         // Node-level series: one per node name; none before the first successful fill (no name to label them with).

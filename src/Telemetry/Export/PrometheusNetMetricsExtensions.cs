@@ -10,7 +10,7 @@ namespace Spillway.Telemetry.Export;
 /// <summary>Wires the prometheus-net exporter (the alternative): own registry, GET /metrics written in one buffer.</summary>
 public static class PrometheusNetMetricsExtensions
 {
-    public const string DefaultPath = "/metrics";
+    public const string DefaultPath = Spillway.Engine.SpillwayRoutes.Metrics;
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     /// <summary>Registers <see cref="PrometheusNetMetrics"/> over a <see cref="ScrapeSnapshot"/> of <paramref name="source"/>.</summary>

@@ -16,6 +16,9 @@ public sealed class TelemetrySnapshot
     /// <summary>Overflow totals per peer name, monotonic across re-peerings; kept after the peer leaves.</summary>
     public List<PeerCounter> PeerOverflows { get; } = new();
 
+    /// <summary>Messages offered to the send buffer per peer name (queued or dropped), monotonic across re-peerings; kept after the peer leaves.</summary>
+    public List<PeerCounter> PeerOffered { get; } = new();
+
     /// <summary>Disconnect-policy teardowns per peer name (<c>unknown</c> for unnamed peers).</summary>
     public List<PeerCounter> BackpressureDisconnects { get; } = new();
 
@@ -32,6 +35,7 @@ public sealed class TelemetrySnapshot
     {
         PeerBuffers.Clear();
         PeerOverflows.Clear();
+        PeerOffered.Clear();
         BackpressureDisconnects.Clear();
         WebSocketClients = 0;
         WebSocketClientRecentMax = 0;
@@ -39,6 +43,6 @@ public sealed class TelemetrySnapshot
     }
 }
 
-public readonly record struct PeerBufferGauges(string Peer, int Queued, int MaxQueuedRecently, int Capacity);
+public readonly record struct PeerBufferGauges(string Peer, int Queued, int RecentMax, int Capacity);
 
 public readonly record struct PeerCounter(string Peer, long Value);

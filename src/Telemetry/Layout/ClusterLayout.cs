@@ -81,11 +81,11 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         {
             PeerBufferSize = b.PeerBufferSize,
             PeerOverflowPolicy = b.PeerOverflowPolicy,
-            ClientBufferSize = b.WebSocketBufferSize,
-            ClientOverflowPolicy = b.WebSocketOverflowPolicy,
+            WebSocketBufferSize = b.WebSocketBufferSize,
+            WebSocketOverflowPolicy = b.WebSocketOverflowPolicy,
             StatsResetInterval = b.StatsResetInterval,
             InboundMessagesPerSecond = node.InboundMessagesPerSecond,
-            SocketBufferSize = node.SocketBufferBytes,
+            SocketBufferBytes = node.SocketBufferBytes,
         };
     }
 

@@ -14,10 +14,7 @@ namespace Spillway.Telemetry.Naming;
 /// </summary>
 public sealed class NodeTelemetry : ITelemetrySource, IDisposable
 {
-    /// <summary>Reason string the engine gives for a disconnect-policy teardown.</summary>
-    public const string BackpressureOverflowReason = "backpressure overflow";
-
-    private readonly Endpoint _endpoint;
+    private readonly SpillwayEndpoint _endpoint;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly PeerNameRegistry _names;
@@ -25,7 +22,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private readonly IDisposable _helloSubscription;
     private readonly Func<PeerInfo, bool> _isLive;
 
-    public NodeTelemetry(Endpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger)
+    public NodeTelemetry(SpillwayEndpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger)
     {
         _endpoint = endpoint;
         NodeName = nodeName;
@@ -85,20 +82,20 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private void OnPeerLost(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: false);
-        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason);
+        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail);
     }
 
     private void OnPeerRemoved(object? sender, PeerEventArgs e)
     {
-        var name = End(e, isBackpressure: e.Reason == BackpressureOverflowReason);
-        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason);
+        var name = End(e, isBackpressure: e.Reason == CloseReason.BackpressureOverflow);
+        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail);
     }
 
     private string? End(PeerEventArgs e, bool isBackpressure)
     {
         lock (_gate)
         {
-            _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0);
+            _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0, e.FinalStats?.Offered ?? 0);
             var name = _names.Unname(e.Peer);
             if (isBackpressure) _ledger.OnBackpressureDisconnect(name);
             return name;
@@ -120,13 +117,13 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 if (row.Kind == SubscriberKind.Client)
                 {
                     snapshot.WebSocketClients++;
-                    clientMax = Math.Max(clientMax, row.MaxQueuedRecently);
+                    clientMax = Math.Max(clientMax, row.RecentMax);
                     clientOverflows += row.Overflows;
                     continue;
                 }
                 if (!_names.TryGetName(row.Peer, out var name)) continue; // unnamed: no per-peer series
-                _ledger.OnObserved(row.Peer, row.Overflows);
-                snapshot.PeerBuffers.Add(new PeerBufferGauges(name, row.Queued, row.MaxQueuedRecently, row.Capacity));
+                _ledger.OnObserved(row.Peer, row.Overflows, row.Offered);
+                snapshot.PeerBuffers.Add(new PeerBufferGauges(name, row.Queued, row.RecentMax, row.Capacity));
             }
             snapshot.WebSocketClientRecentMax = clientMax;
             snapshot.WebSocketClientOverflows = clientOverflows;
@@ -148,7 +145,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 var reportRow = new PeerReportRow(
                     row.EndpointId.ToString(), name,
                     row.Direction == PeeringDirection.Initiated ? PeerReportRow.Initiated : PeerReportRow.Accepted,
-                    row.RemoteAddress, row.Capacity, row.Policy.ToName(), row.Queued, row.MaxQueuedRecently, row.Overflows,
+                    row.RemoteAddress, row.Capacity, row.Policy.ToName(), row.Queued, row.RecentMax, row.Overflows,
                     _ledger.DisconnectsOf(name));
                 (row.Kind == SubscriberKind.Client ? clients : peers).Add(reportRow);
             }

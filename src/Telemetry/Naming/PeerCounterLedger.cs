@@ -5,37 +5,44 @@ namespace Spillway.Telemetry.Naming;
 
 /// <summary>
 /// Keeps the exported counters monotonic per peer name across re-peerings, reconnects and new endpoint
-/// ids. The engine's overflow count starts from zero with every peering; the ledger adds each ended
-/// peering's final count to its name's retired total. A peering that has left the stats table but whose
+/// ids. The engine's overflow and offered counts start from zero with every peering; the ledger adds each
+/// ended peering's final counts to its name's retired totals. A peering that has left the stats table but whose
 /// end event has not arrived yet still counts with the last value seen, so no scrape sees a dip.
 /// Not thread-safe: <see cref="NodeTelemetry"/> serializes access.
 /// </summary>
 internal sealed class PeerCounterLedger
 {
-    private readonly Dictionary<string, long> _retiredOverflows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PeerTotals> _retired = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _disconnects = new(StringComparer.Ordinal);
-    private readonly Dictionary<PeerInfo, (string Name, long LastSeen)> _named = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PeerInfo, (string Name, PeerTotals LastSeen)> _named = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The per-peering counters the ledger keeps monotonic per name.</summary>
+    private readonly record struct PeerTotals(long Overflows, long Offered)
+    {
+        public PeerTotals Max(PeerTotals other) => new(Math.Max(Overflows, other.Overflows), Math.Max(Offered, other.Offered));
+        public static PeerTotals operator +(PeerTotals a, PeerTotals b) => new(a.Overflows + b.Overflows, a.Offered + b.Offered);
+    }
 
     /// <summary>A peering got its name: its counters exist from now on, starting at zero for a new name.</summary>
     public void OnNamed(PeerInfo peering, string name)
     {
-        _retiredOverflows.TryAdd(name, 0);
+        _retired.TryAdd(name, default);
         _disconnects.TryAdd(name, 0);
-        _named.TryAdd(peering, (name, 0));
+        _named.TryAdd(peering, (name, default));
     }
 
-    /// <summary>The engine reports <paramref name="overflows"/> for a live peering.</summary>
-    public void OnObserved(PeerInfo peering, long overflows)
+    /// <summary>The engine reports <paramref name="overflows"/> and <paramref name="offered"/> for a live peering.</summary>
+    public void OnObserved(PeerInfo peering, long overflows, long offered)
     {
-        if (_named.TryGetValue(peering, out var entry) && overflows > entry.LastSeen)
-            _named[peering] = (entry.Name, overflows);
+        if (_named.TryGetValue(peering, out var entry))
+            _named[peering] = (entry.Name, entry.LastSeen.Max(new PeerTotals(overflows, offered)));
     }
 
-    /// <summary>A peering ended with <paramref name="finalOverflows"/>; its total moves to its name's retired sum.</summary>
-    public void OnEnded(PeerInfo peering, long finalOverflows)
+    /// <summary>A peering ended with these final counts; its totals move to its name's retired sums.</summary>
+    public void OnEnded(PeerInfo peering, long finalOverflows, long finalOffered)
     {
         if (_named.Remove(peering, out var entry))
-            _retiredOverflows[entry.Name] += Math.Max(finalOverflows, entry.LastSeen);
+            _retired[entry.Name] += entry.LastSeen.Max(new PeerTotals(finalOverflows, finalOffered));
     }
 
     /// <summary>A disconnect-policy teardown, by peer name, or <see cref="MetricNames.UnknownPeer"/> when unnamed.</summary>
@@ -49,12 +56,13 @@ internal sealed class PeerCounterLedger
 
     public void FillCounters(TelemetrySnapshot snapshot)
     {
-        foreach (var (name, retired) in _retiredOverflows)
+        foreach (var (name, retired) in _retired)
         {
             var total = retired;
             foreach (var entry in _named.Values)
                 if (entry.Name == name) total += entry.LastSeen;
-            snapshot.PeerOverflows.Add(new PeerCounter(name, total));
+            snapshot.PeerOverflows.Add(new PeerCounter(name, total.Overflows));
+            snapshot.PeerOffered.Add(new PeerCounter(name, total.Offered));
         }
         foreach (var (name, count) in _disconnects)
             snapshot.BackpressureDisconnects.Add(new PeerCounter(name, count));

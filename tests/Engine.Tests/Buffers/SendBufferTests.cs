@@ -15,9 +15,9 @@ public class SendBufferTests
         return bytes;
     }
 
-    private static List<int> DrainAll(SendBuffer buffer)
+    private static List<int> DrainAll(SendBuffer<byte[]> buffer)
     {
-        var batch = new byte[]?[3]; // smaller than capacity: drains in several batches
+        var batch = new byte[3][]; // smaller than capacity: drains in several batches
         var delivered = new List<int>();
         int n;
         while ((n = buffer.TakeBatch(batch)) > 0)
@@ -25,11 +25,11 @@ public class SendBufferTests
         return delivered;
     }
 
-    private static (SendBuffer Buffer, FakeTimeProvider Time, CoarseClock Clock) Create(int capacity, OverflowPolicy policy)
+    private static (SendBuffer<byte[]> Buffer, FakeTimeProvider Time, CoarseClock Clock) Create(int capacity, OverflowPolicy policy)
     {
         var time = new FakeTimeProvider();
         var clock = new CoarseClock(time);
-        return (new SendBuffer(capacity, policy, clock, Minute), time, clock);
+        return (new SendBuffer<byte[]>(capacity, policy, clock, Minute), time, clock);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class SendBufferTests
         Assert.Equal(4, outcomes.Count(o => o == PushOutcome.Queued));
         Assert.Equal(6, outcomes.Count(o => o == PushOutcome.DroppedOldest));
         var stats = buffer.GetStats();
-        Assert.Equal(new BufferStats(4, OverflowPolicy.DropOldest, 4, 4, 6), stats);
+        Assert.Equal(new BufferStats(4, OverflowPolicy.DropOldest, 4, 4, 6, 10), stats);
         Assert.Equal([7, 8, 9, 10], DrainAll(buffer));
         Assert.Equal(0, buffer.GetStats().Queued);
         Assert.Equal(6, buffer.GetStats().Overflows);
@@ -54,7 +54,7 @@ public class SendBufferTests
         var outcomes = Enumerable.Range(1, 10).Select(i => buffer.Push(Message(i))).ToList();
 
         Assert.Equal(6, outcomes.Count(o => o == PushOutcome.DroppedNewest));
-        Assert.Equal(new BufferStats(4, OverflowPolicy.DropNewest, 4, 4, 6), buffer.GetStats());
+        Assert.Equal(new BufferStats(4, OverflowPolicy.DropNewest, 4, 4, 6, 10), buffer.GetStats());
         Assert.Equal([1, 2, 3, 4], DrainAll(buffer));
     }
 
@@ -78,7 +78,7 @@ public class SendBufferTests
     {
         var (buffer, _, _) = Create(4, OverflowPolicy.DropOldest);
         for (var i = 1; i <= 3; i++) buffer.Push(Message(i));
-        var batch = new byte[]?[2];
+        var batch = new byte[2][];
         Assert.Equal(2, buffer.TakeBatch(batch)); // takes 1, 2
         for (var i = 4; i <= 9; i++) buffer.Push(Message(i)); // 3..6 fill, 7..9 push out 3,4,5
         Assert.Equal([6, 7, 8, 9], DrainAll(buffer));
@@ -90,18 +90,18 @@ public class SendBufferTests
     {
         var (buffer, time, _) = Create(100, OverflowPolicy.DropOldest);
         for (var i = 0; i < 10; i++) buffer.Push(Message(i));
-        buffer.TakeBatch(new byte[]?[7]);                       // queued 3, max 10
-        Assert.Equal(10, buffer.GetStats().MaxQueuedRecently);
+        buffer.TakeBatch(new byte[7][]);                       // queued 3, max 10
+        Assert.Equal(10, buffer.GetStats().RecentMax);
 
         time.Advance(Minute);                                   // exactly one interval: not yet (strict)
-        Assert.Equal(10, buffer.GetStats().MaxQueuedRecently);
+        Assert.Equal(10, buffer.GetStats().RecentMax);
 
         time.Advance(TimeSpan.FromSeconds(1));                  // past the interval
         buffer.Push(Message(99));                               // activity rolls the window (max = 3), then 4
-        buffer.TakeBatch(new byte[]?[10]);                      // queued 0; the window began at the push
+        buffer.TakeBatch(new byte[10][]);                      // queued 0; the window began at the push
         var stats = buffer.GetStats();                          // so this request must not roll it again
         Assert.Equal(0, stats.Queued);
-        Assert.Equal(4, stats.MaxQueuedRecently);
+        Assert.Equal(4, stats.RecentMax);
     }
 
     [Fact]
@@ -109,15 +109,15 @@ public class SendBufferTests
     {
         var (buffer, time, _) = Create(100, OverflowPolicy.DropOldest);
         for (var i = 0; i < 8; i++) buffer.Push(Message(i));
-        buffer.TakeBatch(new byte[]?[3]);                       // queued 5, max 8
+        buffer.TakeBatch(new byte[3][]);                       // queued 5, max 8
         time.Advance(Minute + TimeSpan.FromMilliseconds(1));
         var stats = buffer.GetStats();                          // no push or pull since: the request rolls it
-        Assert.Equal(5, stats.MaxQueuedRecently);
+        Assert.Equal(5, stats.RecentMax);
         Assert.Equal(5, stats.Queued);
 
-        buffer.TakeBatch(new byte[]?[5]);
+        buffer.TakeBatch(new byte[5][]);
         time.Advance(Minute + TimeSpan.FromMilliseconds(1));
-        Assert.Equal(0, buffer.GetStats().MaxQueuedRecently);   // empty now: the current level is 0
+        Assert.Equal(0, buffer.GetStats().RecentMax);   // empty now: the current level is 0
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class SendBufferTests
         buffer.Push(Message(3));
         Assert.Equal(2, buffer.GetStats().Queued);
         DrainAll(buffer);
-        Assert.Equal(0, buffer.TakeBatch(new byte[]?[4]));
+        Assert.Equal(0, buffer.TakeBatch(new byte[4][]));
         Assert.Equal(0, buffer.GetStats().Queued);
     }
 
@@ -139,7 +139,7 @@ public class SendBufferTests
     public void Capacity_below_one_is_rejected(int capacity)
     {
         using var clock = new CoarseClock(new FakeTimeProvider());
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SendBuffer(capacity, OverflowPolicy.DropOldest, clock, Minute));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SendBuffer<byte[]>(capacity, OverflowPolicy.DropOldest, clock, Minute));
         Assert.Equal("capacity", e.ParamName);
     }
 
@@ -159,7 +159,7 @@ public class SendBufferTests
     {
         var (buffer, _, _) = Create(1000, OverflowPolicy.DropNewest);
         var taken = 0;
-        var batch = new byte[]?[16];
+        var batch = new byte[16][];
         var consumer = Task.Run(async () =>
         {
             while (taken < 20_000)

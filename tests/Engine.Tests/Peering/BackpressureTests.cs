@@ -17,7 +17,7 @@ public class BackpressureTests
         private long _delivered;
         private long _outOfOrder;
 
-        public Receiver(Endpoint endpoint) => endpoint.Subscribe(Topic, (_, value) =>
+        public Receiver(SpillwayEndpoint endpoint) => endpoint.Subscribe(Topic, (_, value) =>
         {
             var v = (VectorValue)value;
             var publisher = ((IntegerValue)v.Items[0]).Value;
@@ -36,9 +36,9 @@ public class BackpressureTests
     public async Task Conservation_holds_per_peering_and_a_slow_peer_costs_the_fast_peer_nothing()
     {
         const int publishers = 4, perPublisher = 6000, published = publishers * perPublisher;
-        await using var source = new Endpoint(new EndpointOptions { SocketBufferSize = 4096 });
-        await using var slow = new Endpoint(new EndpointOptions { InboundMessagesPerSecond = 2000, SocketBufferSize = 4096 });
-        await using var fast = new Endpoint();
+        await using var source = new SpillwayEndpoint(new EndpointOptions { SocketBufferBytes = 4096 });
+        await using var slow = new SpillwayEndpoint(new EndpointOptions { InboundMessagesPerSecond = 2000, SocketBufferBytes = 4096 });
+        await using var fast = new SpillwayEndpoint();
         var slowReceiver = new Receiver(slow);
         var fastReceiver = new Receiver(fast);
         var events = new PeerEvents(source);
@@ -68,7 +68,7 @@ public class BackpressureTests
         await Task.Run(() => threads.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a publisher stalled")));
         Assert.Empty(errors);
 
-        PeeringStats Row(Endpoint peer) => source.TryGetPeeringStats(peer.Id, out var row) ? row : throw new InvalidOperationException("peering gone");
+        PeeringStats Row(SpillwayEndpoint peer) => source.TryGetPeeringStats(peer.Id, out var row) ? row : throw new InvalidOperationException("peering gone");
         await Eventually.HoldsAsync(
             () => Row(slow).Queued == 0 && slowReceiver.Delivered + Row(slow).Overflows == published,
             () => $"slow: delivered {slowReceiver.Delivered} + overflows {Row(slow).Overflows} + queued {Row(slow).Queued} vs {published}",
@@ -81,10 +81,16 @@ public class BackpressureTests
         Assert.True(slowRow.Overflows > 0, "the slow peer should have overflowed; the test setup is not slow enough");
         Assert.Equal(published, slowReceiver.Delivered + slowRow.Overflows + slowRow.Queued);
         Assert.Equal(published, fastReceiver.Delivered + fastRow.Overflows + fastRow.Queued);
+        // The buffer's own offered counter agrees: every publish counted once per peering, and
+        // offered = delivered + dropped + still queued.
+        Assert.Equal(published, slowRow.Offered);
+        Assert.Equal(published, fastRow.Offered);
+        Assert.Equal(slowRow.Offered, slowReceiver.Delivered + slowRow.Overflows + slowRow.Queued);
+        Assert.Equal(fastRow.Offered, fastReceiver.Delivered + fastRow.Overflows + fastRow.Queued);
         Assert.Equal(0, fastRow.Overflows);
         Assert.Equal(0, slowReceiver.OutOfOrder);
         Assert.Equal(0, fastReceiver.OutOfOrder);
-        Assert.Equal(8192, slowRow.MaxQueuedRecently); // it filled up completely within the window
+        Assert.Equal(8192, slowRow.RecentMax); // it filled up completely within the window
     }
 
     [Fact]
@@ -94,11 +100,11 @@ public class BackpressureTests
         {
             PeerBufferSize = 16,
             PeerOverflowPolicy = OverflowPolicy.Disconnect,
-            SocketBufferSize = 4096,
+            SocketBufferBytes = 4096,
             RetryInterval = TimeSpan.FromMilliseconds(200),
         };
-        await using var initiator = new Endpoint(initiatorOptions);
-        await using var acceptor = new Endpoint(new EndpointOptions { InboundMessagesPerSecond = 200, SocketBufferSize = 4096 });
+        await using var initiator = new SpillwayEndpoint(initiatorOptions);
+        await using var acceptor = new SpillwayEndpoint(new EndpointOptions { InboundMessagesPerSecond = 200, SocketBufferBytes = 4096 });
         var initiatorPort = initiator.Listen(IPAddress.Loopback, 0); // listening too, so a dial-back would be seen
         var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         acceptor.Subscribe(Topic, (topic, _) => { if (topic == Topic + "after") marker.TrySetResult(); });
@@ -112,7 +118,8 @@ public class BackpressureTests
             initiator.Publish(Topic + "flood", payload);
 
         var removed = await initiatorEvents.WaitForAsync("removed");
-        Assert.Equal("backpressure overflow", removed.Reason);
+        Assert.Equal(CloseReason.BackpressureOverflow, removed.Reason);
+        Assert.Equal("backpressure overflow", removed.Detail);
         Assert.Equal(acceptor.Id, removed.Peer.EndpointId);
         await acceptorEvents.WaitForAsync("lost");
 

@@ -11,20 +11,20 @@ namespace Spillway.Engine.Tests.Peering;
 public class BadInputTests : IAsyncLifetime
 {
     private readonly RecordingLoggerProvider _logs = new();
-    private Endpoint _node = null!;
-    private Endpoint _goodPeer = null!;
+    private SpillwayEndpoint _node = null!;
+    private SpillwayEndpoint _goodPeer = null!;
     private PeerEvents _events = null!;
     private int _port;
     private readonly List<string> _goodDeliveries = new();
 
     public async Task InitializeAsync()
     {
-        _node = new Endpoint(new EndpointOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(500), MaxFrameSize = 1024 },
+        _node = new SpillwayEndpoint(new EndpointOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(500), MaxFrameSize = 1024 },
             _logs.CreateFactory());
         _node.Subscribe("t/", (topic, _) => { lock (_goodDeliveries) _goodDeliveries.Add(topic); });
         _events = new PeerEvents(_node);
         _port = _node.Listen(IPAddress.Loopback, 0);
-        _goodPeer = new Endpoint();
+        _goodPeer = new SpillwayEndpoint();
         _goodPeer.Peer("127.0.0.1", _port);
         await _events.WaitForAsync("added");
     }
@@ -109,8 +109,9 @@ public class BadInputTests : IAsyncLifetime
         await socket.SendAsync(Frame((byte)FrameType.Data, [3, (byte)'t', (byte)'/', (byte)'x', 0x2a]));
         await AssertClosedByServerAsync(socket);
         var removed = await _events.WaitForAsync("removed");
-        Assert.StartsWith("malformed input:", removed.Reason);
-        Assert.Contains("0x2a", removed.Reason);
+        Assert.Equal(CloseReason.MalformedInput, removed.Reason);
+        Assert.StartsWith("malformed input:", removed.Detail);
+        Assert.Contains("0x2a", removed.Detail);
         Assert.Contains(_logs.Lines, l => l.Contains("Removed peering") && l.Contains("malformed input"));
         await AssertGoodPeeringStillWorksAsync("after-malformed");
     }
@@ -126,7 +127,8 @@ public class BadInputTests : IAsyncLifetime
         await socket.SendAsync(header);
         await AssertClosedByServerAsync(socket);
         var removed = await _events.WaitForAsync("removed");
-        Assert.Contains("exceeds the maximum frame size of 1024 bytes", removed.Reason);
+        Assert.Equal(CloseReason.MalformedInput, removed.Reason);
+        Assert.Contains("exceeds the maximum frame size of 1024 bytes", removed.Detail);
         await AssertGoodPeeringStillWorksAsync("after-oversized");
     }
 
@@ -141,7 +143,8 @@ public class BadInputTests : IAsyncLifetime
         await socket.SendAsync(Frame((byte)FrameType.Data, body.ToArray()));
         await AssertClosedByServerAsync(socket);
         var removed = await _events.WaitForAsync("removed");
-        Assert.Contains("nest", removed.Reason);
+        Assert.Equal(CloseReason.MalformedInput, removed.Reason);
+        Assert.Contains("nest", removed.Detail);
         await AssertGoodPeeringStillWorksAsync("after-deep");
     }
 
@@ -153,7 +156,8 @@ public class BadInputTests : IAsyncLifetime
         await socket.SendAsync(Frame(77, [1, 2, 3]));
         await AssertClosedByServerAsync(socket);
         var removed = await _events.WaitForAsync("removed");
-        Assert.Equal("malformed input: unknown frame type 77", removed.Reason);
+        Assert.Equal(CloseReason.MalformedInput, removed.Reason);
+        Assert.Equal("malformed input: unknown frame type 77", removed.Detail);
         await AssertGoodPeeringStillWorksAsync("after-type");
     }
 

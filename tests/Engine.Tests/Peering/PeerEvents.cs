@@ -9,7 +9,7 @@ public sealed class PeerEvents
     private readonly ConcurrentQueue<(string Kind, PeerEventArgs Args)> _all = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
-    public PeerEvents(Endpoint endpoint)
+    public PeerEvents(SpillwayEndpoint endpoint)
     {
         endpoint.PeerAdded += (_, e) => Record("added", e);
         endpoint.PeerLost += (_, e) => Record("lost", e);

@@ -10,8 +10,8 @@ public class PubSubTests
     [Fact]
     public async Task Peering_exchanges_ids_and_delivers_matching_messages_in_publish_order()
     {
-        await using var a = new Endpoint();
-        await using var b = new Endpoint();
+        await using var a = new SpillwayEndpoint();
+        await using var b = new SpillwayEndpoint();
         var received = new List<long>();
         var other = 0;
         using var sub = b.Subscribe("spillway/logs", (topic, value) =>
@@ -43,8 +43,8 @@ public class PubSubTests
     [Fact]
     public async Task Subscription_changes_are_announced_to_live_peers()
     {
-        await using var a = new Endpoint();
-        await using var b = new Endpoint();
+        await using var a = new SpillwayEndpoint();
+        await using var b = new SpillwayEndpoint();
         var aEvents = new PeerEvents(a);
         a.Peer("127.0.0.1", b.Listen(IPAddress.Loopback, 0));
         await aEvents.WaitForAsync("added");
@@ -66,9 +66,9 @@ public class PubSubTests
     public async Task Small_socket_buffers_with_large_frames_deliver_everything_without_stalling(int payloadSize)
     {
         // Regression: a receive buffer pinned below one loopback segment (64 KiB) stalled TCP in zero-window probing.
-        var options = new EndpointOptions { SocketBufferSize = 8192 };
-        await using var a = new Endpoint(options);
-        await using var b = new Endpoint(options);
+        var options = new EndpointOptions { SocketBufferBytes = 8192 };
+        await using var a = new SpillwayEndpoint(options);
+        await using var b = new SpillwayEndpoint(options);
         long received = 0;
         b.Subscribe("big/", (_, _) => Interlocked.Increment(ref received));
         var events = new PeerEvents(a);
@@ -85,7 +85,7 @@ public class PubSubTests
     [Fact]
     public async Task A_client_session_publishes_like_a_local_publish_but_not_to_itself_and_nothing_once_closed()
     {
-        await using var a = new Endpoint();
+        await using var a = new SpillwayEndpoint();
         var local = new List<string>();
         using var sub = a.Subscribe("c/", (topic, _) => local.Add(topic));
         var client = a.AttachClient("test", ["c/"]);
@@ -93,12 +93,14 @@ public class PubSubTests
 
         Assert.Equal(1, client.Publish("c/1", Value.None)); // offered to the other client only
         Assert.Equal(["c/1"], local);
-        var batch = new byte[]?[4];
+        var batch = new ClientMessage[4];
         Assert.Equal(0, client.TakeBatch(batch));
         Assert.Equal(1, other.TakeBatch(batch));
+        Assert.Equal(new ClientMessage("c/1", Value.None, null), batch[0]); // the decoded message, not wire bytes
 
         client.Dispose();
-        Assert.Equal("client disconnected", client.CloseReason);
+        Assert.Equal(CloseReason.ConnectionLost, client.CloseReason);
+        Assert.Equal("client disconnected", client.CloseDetail);
         Assert.Equal(0, client.Publish("c/2", Value.None));
         Assert.Equal(["c/1"], local);
         Assert.Equal(0, other.TakeBatch(batch));
@@ -108,7 +110,7 @@ public class PubSubTests
     [Fact]
     public async Task Local_subscribers_receive_local_publishes()
     {
-        await using var a = new Endpoint();
+        await using var a = new SpillwayEndpoint();
         var got = new List<string>();
         using var sub = a.Subscribe("x/", (topic, _) => got.Add(topic));
         a.Publish("x/1", Value.None);
@@ -121,8 +123,8 @@ public class PubSubTests
     public async Task Stats_exist_with_zeros_from_the_moment_the_peering_is_up_and_go_when_it_goes()
     {
         var options = new EndpointOptions { PeerBufferSize = 123, PeerOverflowPolicy = OverflowPolicy.DropNewest };
-        await using var a = new Endpoint(options);
-        await using var b = new Endpoint();
+        await using var a = new SpillwayEndpoint(options);
+        await using var b = new SpillwayEndpoint();
         var aEvents = new PeerEvents(a);
         var port = b.Listen(IPAddress.Loopback, 0);
         a.Peer("127.0.0.1", port);
@@ -134,25 +136,26 @@ public class PubSubTests
         Assert.Equal(SubscriberKind.Peer, row.Kind);
         Assert.Equal(PeeringDirection.Initiated, row.Direction);
         Assert.Equal($"127.0.0.1:{port}", row.RemoteAddress);
-        Assert.Equal((123, OverflowPolicy.DropNewest, 0, 0, 0L), (row.Capacity, row.Policy, row.Queued, row.MaxQueuedRecently, row.Overflows));
+        Assert.Equal((123, OverflowPolicy.DropNewest, 0, 0, 0L), (row.Capacity, row.Policy, row.Queued, row.RecentMax, row.Overflows));
         Assert.Same(table, a.GetPeeringStats()); // storage is reused between calls
 
         Assert.True(a.Unpeer("127.0.0.1", port));
         var removed = await aEvents.WaitForAsync("removed");
-        Assert.Equal("unpeered", removed.Reason);
+        Assert.Equal(CloseReason.Unpeered, removed.Reason);
+        Assert.Equal("unpeered", removed.Detail);
         Assert.Empty(a.GetPeeringStats());
     }
 
     [Fact]
     public void Invalid_settings_fail_at_construction_naming_the_setting()
     {
-        var e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { PeerBufferSize = 0 }));
+        var e = Assert.Throws<ArgumentException>(() => new SpillwayEndpoint(new EndpointOptions { PeerBufferSize = 0 }));
         Assert.Contains("PeerBufferSize", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { ClientBufferSize = -1 }));
-        Assert.Contains("ClientBufferSize", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { PeerOverflowPolicy = (OverflowPolicy)42 }));
+        e = Assert.Throws<ArgumentException>(() => new SpillwayEndpoint(new EndpointOptions { WebSocketBufferSize = -1 }));
+        Assert.Contains("WebSocketBufferSize", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new SpillwayEndpoint(new EndpointOptions { PeerOverflowPolicy = (OverflowPolicy)42 }));
         Assert.Contains("PeerOverflowPolicy", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new Endpoint(new EndpointOptions { StatsResetInterval = TimeSpan.Zero }));
+        e = Assert.Throws<ArgumentException>(() => new SpillwayEndpoint(new EndpointOptions { StatsResetInterval = TimeSpan.Zero }));
         Assert.Contains("StatsResetInterval", e.Message);
     }
 }

@@ -34,7 +34,7 @@ public class ClusterMetricsTests
             foreach (var peer in peers)
             {
                 foreach (var family in new[] { MetricNames.PeerBufferMessages, MetricNames.PeerBufferRecentMaxMessages, MetricNames.PeerBufferCapacityMessages,
-                             MetricNames.PeerBufferOverflowsTotal, MetricNames.BackpressureDisconnectsTotal })
+                             MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerMessagesOfferedTotal, MetricNames.BackpressureDisconnectsTotal })
                     expected.Add($"{family}{{node=\"{node}\",peer=\"{peer}\"}}");
             }
             foreach (var family in new[] { MetricNames.WebSocketClients, MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferOverflowsTotal })
@@ -87,6 +87,10 @@ public class ClusterMetricsTests
         Assert.Equal(engineLost, scrape.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "logger")));
         Assert.Equal(50, scrape.Value(MetricNames.PeerBufferRecentMaxMessages, ("node", "worker-1"), ("peer", "logger")));
         Assert.Equal(0, scrape.Value(MetricNames.PeerBufferMessages, ("node", "worker-1"), ("peer", "logger")));
+        // Offered: every push counted once, the load and probe included, exactly as the engine counts it.
+        var engineOffered = Row(worker, loggerId).Offered;
+        Assert.True(engineOffered >= pushed, $"offered {engineOffered} < pushed {pushed}");
+        Assert.Equal(engineOffered, scrape.Value(MetricNames.PeerMessagesOfferedTotal, ("node", "worker-1"), ("peer", "logger")));
 
         // Parity: the prometheus-net exporter over the very same naming layer and engine state.
         await using var alternative = await StartExporterAsync(cluster["worker-1"].Telemetry, MetricsExporterKind.PrometheusNet);
@@ -95,6 +99,7 @@ public class ClusterMetricsTests
         var again = await cluster.ScrapeAsync("worker-1");
         Assert.Equal(again.Keys("spillway_"), other.Keys("spillway_"));
         Assert.Equal(engineLost, other.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "logger")));
+        Assert.Equal(engineOffered, other.Value(MetricNames.PeerMessagesOfferedTotal, ("node", "worker-1"), ("peer", "logger")));
     }
 
     [Fact]
@@ -165,16 +170,16 @@ public class ClusterMetricsTests
         }
     }
 
-    private static bool Offered(Spillway.Engine.Peering.Endpoint from, EndpointId to) =>
+    private static bool Offered(Spillway.Engine.Peering.SpillwayEndpoint from, EndpointId to) =>
         from.TryGetPeer(to, out _) && from.Publish(Probe + "x", Value.None) == 1;
 
-    private static void SubscribeLoad(Spillway.Engine.Peering.Endpoint endpoint, Action onLoad)
+    private static void SubscribeLoad(Spillway.Engine.Peering.SpillwayEndpoint endpoint, Action onLoad)
     {
         endpoint.Subscribe(Load, (_, _) => onLoad());
         endpoint.Subscribe(Probe, (_, _) => { });
     }
 
-    private static Spillway.Engine.Peering.PeeringStats Row(Spillway.Engine.Peering.Endpoint from, EndpointId to) =>
+    private static Spillway.Engine.Peering.PeeringStats Row(Spillway.Engine.Peering.SpillwayEndpoint from, EndpointId to) =>
         from.TryGetPeeringStats(to, out var row) ? row : throw new InvalidOperationException("peering gone");
 
     private static async Task<WebApplication> StartExporterAsync(ITelemetrySource source, MetricsExporterKind kind)

@@ -14,6 +14,9 @@ public static class Snapshots
         s.PeerOverflows.Add(new PeerCounter("manager", 42));
         s.PeerOverflows.Add(new PeerCounter("logger-1", 0));
         s.PeerOverflows.Add(new PeerCounter("proxy-1", 7));
+        s.PeerOffered.Add(new PeerCounter("manager", 1000));
+        s.PeerOffered.Add(new PeerCounter("logger-1", 20));
+        s.PeerOffered.Add(new PeerCounter("proxy-1", 300));
         s.BackpressureDisconnects.Add(new PeerCounter("manager", 1));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.WebSocketClients = 4;
@@ -34,6 +37,9 @@ public static class Snapshots
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="proxy-1"} 7""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="logger-1"} 5""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 17""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 20""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1000""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="proxy-1"} 300""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
         """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 12""",
         """spillway_websocket_clients{node="worker-1"} 4""",
@@ -46,6 +52,8 @@ public static class Snapshots
         s.PeerBuffers.Add(new PeerBufferGauges("manager", 8, 20, 1000));
         s.PeerOverflows.Add(new PeerCounter("manager", 50));
         s.PeerOverflows.Add(new PeerCounter("logger-1", 3));
+        s.PeerOffered.Add(new PeerCounter("manager", 1100));
+        s.PeerOffered.Add(new PeerCounter("logger-1", 25));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.WebSocketClients = 0;
         s.WebSocketClientRecentMax = 0;
@@ -60,6 +68,8 @@ public static class Snapshots
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="logger-1"} 3""",
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="manager"} 50""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 20""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 25""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1100""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
         """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 0""",
         """spillway_websocket_clients{node="worker-1"} 0""",
@@ -73,6 +83,8 @@ public static class Snapshots
         s.PeerBuffers.Add(new PeerBufferGauges("logger-1", 2, 2, 500));
         s.PeerOverflows.Add(new PeerCounter("manager", 51));
         s.PeerOverflows.Add(new PeerCounter("logger-1", 3));
+        s.PeerOffered.Add(new PeerCounter("manager", 1200));
+        s.PeerOffered.Add(new PeerCounter("logger-1", 27));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.BackpressureDisconnects.Add(new PeerCounter("logger-1", 1));
         s.WebSocketClients = 1;
@@ -92,6 +104,8 @@ public static class Snapshots
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="manager"} 51""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="logger-1"} 2""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 20""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 27""",
+        """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1200""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 10""",
         """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 7""",
         """spillway_websocket_clients{node="worker-1"} 1""",

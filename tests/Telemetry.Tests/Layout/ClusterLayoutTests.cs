@@ -68,11 +68,11 @@ public class ClusterLayoutTests
         {
             PeerBufferSize = 1000,
             PeerOverflowPolicy = OverflowPolicy.DropOldest,
-            ClientBufferSize = 8192,
-            ClientOverflowPolicy = OverflowPolicy.DropOldest,
+            WebSocketBufferSize = 8192,
+            WebSocketOverflowPolicy = OverflowPolicy.DropOldest,
             StatsResetInterval = TimeSpan.FromMinutes(1),
             InboundMessagesPerSecond = 300,
-            SocketBufferSize = 8192,
+            SocketBufferBytes = 8192,
         };
         Assert.Equal(expected, demo.ToEndpointOptions(demo.Get("logger")));
         Assert.Equal(expected with { InboundMessagesPerSecond = 0 }, demo.ToEndpointOptions(demo.Get("worker-1")));
@@ -85,11 +85,11 @@ public class ClusterLayoutTests
         var options = layout.ToEndpointOptions(layout.Get("worker-1"));
         Assert.Equal(7, options.PeerBufferSize);
         Assert.Equal(OverflowPolicy.DropNewest, options.PeerOverflowPolicy);
-        Assert.Equal(8192, options.ClientBufferSize);
-        Assert.Equal(OverflowPolicy.Disconnect, options.ClientOverflowPolicy);
+        Assert.Equal(8192, options.WebSocketBufferSize);
+        Assert.Equal(OverflowPolicy.Disconnect, options.WebSocketOverflowPolicy);
         Assert.Equal(TimeSpan.FromSeconds(10), options.StatsResetInterval);
         Assert.Equal(5, options.InboundMessagesPerSecond);
-        Assert.Equal(4096, options.SocketBufferSize);
+        Assert.Equal(4096, options.SocketBufferBytes);
         var defaults = new EndpointOptions();
         Assert.Equal(defaults.RetryInterval, options.RetryInterval);
         Assert.Equal(defaults.HandshakeTimeout, options.HandshakeTimeout);

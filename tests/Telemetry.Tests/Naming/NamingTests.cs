@@ -39,7 +39,7 @@ public class NamingTests
         var logs = new RecordingLoggerProvider();
         await using var manager = new TestNode("manager", logs: logs.CreateFactory());
         // An endpoint that speaks the protocol but is no cluster node: it sends hellos by hand.
-        await using var intruder = new Endpoint();
+        await using var intruder = new SpillwayEndpoint();
         var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         intruder.PeerAdded += (_, _) => added.TrySetResult();
         intruder.Peer("127.0.0.1", manager.Port);
@@ -86,7 +86,7 @@ public class NamingTests
         manager.Dial(logger);
         await manager.WaitForNamedPeersAsync("logger");
 
-        await using var impostor = new Endpoint();
+        await using var impostor = new SpillwayEndpoint();
         var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         impostor.PeerAdded += (_, _) => added.TrySetResult();
         impostor.Peer("127.0.0.1", manager.Port);
@@ -102,15 +102,15 @@ public class NamingTests
     [Fact]
     public async Task Overflow_counters_continue_across_restarts_with_new_endpoint_ids_and_gauges_of_gone_peers_vanish()
     {
-        var options = new EndpointOptions { PeerBufferSize = 8, PeerOverflowPolicy = OverflowPolicy.DropNewest, SocketBufferSize = 4096 };
+        var options = new EndpointOptions { PeerBufferSize = 8, PeerOverflowPolicy = OverflowPolicy.DropNewest, SocketBufferBytes = 4096 };
         await using var manager = new TestNode("manager", options);
-        long expectedOverflows = 0;
+        long expectedOverflows = 0, expectedOffered = 0;
         var previousId = default(EndpointId);
 
         for (var round = 0; round < 3; round++)
         {
             // A logger that reads very slowly: the manager's buffer to it overflows.
-            var logger = new TestNode("logger", new EndpointOptions { InboundMessagesPerSecond = 50, SocketBufferSize = 4096 });
+            var logger = new TestNode("logger", new EndpointOptions { InboundMessagesPerSecond = 50, SocketBufferBytes = 4096 });
             Assert.NotEqual(previousId, logger.Endpoint.Id);
             previousId = logger.Endpoint.Id;
             logger.Endpoint.Subscribe("load/", (_, _) => { });
@@ -118,19 +118,27 @@ public class NamingTests
             await manager.WaitForNamedPeersAsync("logger");
             var before = manager.Snapshot().PeerOverflows.Single(c => c.Peer == "logger").Value;
             Assert.Equal(expectedOverflows, before); // continues from the total, never from zero
+            var offeredBefore = manager.Snapshot().PeerOffered.Single(c => c.Peer == "logger").Value;
+            Assert.True(offeredBefore >= expectedOffered, $"offered went down: {offeredBefore} < {expectedOffered}");
 
             var payload = Value.Of(new string('p', 300));
             for (var i = 0; i < 3000; i++) manager.Endpoint.Publish("load/x", payload);
             var row = manager.Endpoint.GetPeeringStats().Rows.Single();
             Assert.True(row.Overflows > 0);
             expectedOverflows += row.Overflows;
-            Assert.Equal(expectedOverflows, manager.Snapshot().PeerOverflows.Single(c => c.Peer == "logger").Value);
+            Assert.True(row.Offered >= 3000, $"offered {row.Offered} of 3000 publishes");
+            expectedOffered += row.Offered;
+            var during = manager.Snapshot();
+            Assert.Equal(expectedOverflows, during.PeerOverflows.Single(c => c.Peer == "logger").Value);
+            Assert.Equal(expectedOffered, during.PeerOffered.Single(c => c.Peer == "logger").Value);
 
             // The logger process goes away: its gauges vanish, its counter keeps its total.
             await logger.DisposeAsync();
             await Eventually(() => manager.Snapshot().PeerBuffers.Count == 0, () => "gauges of the departed logger are still exported");
             var after = manager.Snapshot();
             Assert.Equal(expectedOverflows, after.PeerOverflows.Single(c => c.Peer == "logger").Value);
+            // Offered continues across the re-peering exactly like overflows: the departed peering's final count is kept.
+            Assert.Equal(expectedOffered, after.PeerOffered.Single(c => c.Peer == "logger").Value);
             Assert.True(manager.Endpoint.Unpeer("127.0.0.1", logger.Port));
         }
     }
@@ -140,14 +148,14 @@ public class NamingTests
     {
         var options = new EndpointOptions
         {
-            PeerBufferSize = 8, PeerOverflowPolicy = OverflowPolicy.Disconnect, SocketBufferSize = 4096,
+            PeerBufferSize = 8, PeerOverflowPolicy = OverflowPolicy.Disconnect, SocketBufferBytes = 4096,
             RetryInterval = TimeSpan.FromMilliseconds(100),
         };
         await using var worker = new TestNode("worker-1", options);
-        await using var logger = new TestNode("logger", new EndpointOptions { InboundMessagesPerSecond = 100, SocketBufferSize = 4096 });
+        await using var logger = new TestNode("logger", new EndpointOptions { InboundMessagesPerSecond = 100, SocketBufferBytes = 4096 });
         logger.Endpoint.Subscribe("load/", (_, _) => { });
         var removed = 0;
-        worker.Endpoint.PeerRemoved += (_, e) => { if (e.Reason == "backpressure overflow") Interlocked.Increment(ref removed); };
+        worker.Endpoint.PeerRemoved += (_, e) => { if (e.Reason == CloseReason.BackpressureOverflow) Interlocked.Increment(ref removed); };
         worker.Dial(logger);
 
         long lastOverflows = 0;

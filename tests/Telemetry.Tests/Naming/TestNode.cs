@@ -14,13 +14,13 @@ public sealed class TestNode : IAsyncDisposable
     public TestNode(string name, EndpointOptions? options = null, ILoggerFactory? logs = null)
     {
         Name = name;
-        Endpoint = new Endpoint(options, logs);
+        Endpoint = new SpillwayEndpoint(options, logs);
         Telemetry = new NodeTelemetry(Endpoint, name, LayoutNames, (logs ?? LoggerFactory.Create(_ => { })).CreateLogger(name));
         Port = Endpoint.Listen(IPAddress.Loopback, 0);
     }
 
     public string Name { get; }
-    public Endpoint Endpoint { get; }
+    public SpillwayEndpoint Endpoint { get; }
     public NodeTelemetry Telemetry { get; }
     public int Port { get; }
 

@@ -1,14 +1,13 @@
-using System.Net.Sockets;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// Cuts a socket's byte stream into frames. <see cref="TryReadFrame"/> hands out bodies that point into
+/// Cuts a connection's byte stream (the socket, or whatever transport wraps it) into frames. <see cref="TryReadFrame"/> hands out bodies that point into
 /// the receive buffer (valid until the next fill), so parsing allocates only the decoded values. The
 /// buffer grows for a large frame, up to the maximum frame size.
 /// </summary>
-internal sealed class SocketFrameReader(Socket socket, int maxFrameSize)
+internal sealed class FrameReader(Stream stream, int maxFrameSize)
 {
     private const int InitialSize = 64 * 1024;
     private byte[] _buffer = new byte[InitialSize];
@@ -20,17 +19,16 @@ internal sealed class SocketFrameReader(Socket socket, int maxFrameSize)
     {
         Compact();
         var room = Math.Min(_buffer.Length - _end, maxBytes);
-        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end, room), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = await stream.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read > 0;
     }
 
     /// <summary>Takes the next whole frame out of what was received, if there is one.</summary>
-    public bool TryReadFrame(out FrameType type, out ReadOnlySpan<byte> body, out ReadOnlySpan<byte> wholeFrame)
+    public bool TryReadFrame(out FrameType type, out ReadOnlySpan<byte> body)
     {
         type = default;
         body = default;
-        wholeFrame = default;
         var available = _end - _start;
         if (available < FrameCodec.LengthPrefixSize) return false;
         var length = FrameCodec.ReadDeclaredLength(_buffer.AsSpan(_start), maxFrameSize);
@@ -40,7 +38,7 @@ internal sealed class SocketFrameReader(Socket socket, int maxFrameSize)
             EnsureRoom(total);
             return false;
         }
-        wholeFrame = _buffer.AsSpan(_start, total);
+        var wholeFrame = _buffer.AsSpan(_start, total);
         type = (FrameType)wholeFrame[FrameCodec.LengthPrefixSize];
         body = wholeFrame[(FrameCodec.LengthPrefixSize + 1)..];
         _start += total;

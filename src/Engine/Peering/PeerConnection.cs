@@ -2,40 +2,50 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Spillway.Engine.Buffers;
+using Spillway.Engine.Data;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// One live TCP peering after a completed hello exchange: a read loop that parses frames and a drain
-/// loop that writes the send buffer to the socket in batches. Control frames (subscription updates)
-/// travel beside the buffer and are never dropped by its overflow policy.
+/// loop that writes the send buffer to the connection's stream in batches. Control frames (subscription
+/// updates) travel beside the buffer and are never dropped by its overflow policy. The stream is the
+/// socket's, or a transport wrapped around it by the handshake; this class never touches the wire below it.
 /// </summary>
-internal sealed class Peering : RemoteSubscriber
+internal sealed class PeerConnection : RemoteSubscriber
 {
     private const int WriteChunkSize = 64 * 1024;
 
-    private readonly Endpoint _endpoint;
+    private readonly IPeerHost _host;
     private readonly Socket _socket;
-    private readonly SocketFrameReader _reader;
+    private readonly Stream _stream;
+    private readonly FrameReader _reader;
     private readonly ConcurrentQueue<byte[]> _control = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private int _closing;
 
-    public Peering(Endpoint endpoint, Socket socket, SocketFrameReader reader, PeerInfo info, SendBuffer buffer,
-        IReadOnlyList<string> subscriptions, ILogger logger)
-        : base(info, SubscriberKind.Peer, buffer, subscriptions)
+    public PeerConnection(IPeerHost host, Socket socket, Stream stream, FrameReader reader, PeerInfo info,
+        SendBuffer<byte[]> buffer, IReadOnlyList<string> subscriptions, ILogger logger)
+        : base(info, SubscriberKind.Peer, subscriptions)
     {
-        _endpoint = endpoint;
+        _host = host;
         _socket = socket;
+        _stream = stream;
         _reader = reader;
+        Buffer = buffer;
         _logger = logger;
     }
 
+    public SendBuffer<byte[]> Buffer { get; }
+
     /// <summary>Completes once the peering is torn down, for whatever reason.</summary>
     public Task Closed => _closed.Task;
+
+    /// <summary>Cancelled when the peering closes: per-peering timers (heartbeats, budgets) stop on it.</summary>
+    public CancellationToken Stopping => _stop.Token;
 
     public void Start()
     {
@@ -49,24 +59,31 @@ internal sealed class Peering : RemoteSubscriber
         Buffer.Wake();
     }
 
-    internal override void OnOverflowDisconnect() => Close(PeerCloseKind.Removed, "backpressure overflow");
+    public override void Offer(string topic, Value value, EndpointId? origin, ref byte[]? frame)
+    {
+        frame ??= FrameCodec.EncodeData(topic, value);
+        if (Buffer.Push(frame) == PushOutcome.OverflowDisconnect) Close(CloseReason.BackpressureOverflow, "backpressure overflow");
+    }
+
+    public override PeeringStats ReadStats(long now) => ToPeeringStats(Buffer.GetStats(now));
 
     /// <summary>Tears the peering down once; later calls are no-ops.</summary>
-    public void Close(PeerCloseKind kind, string reason)
+    public override void Close(CloseReason reason, string detail)
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1) return;
         Buffer.Close();
         _stop.Cancel();
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _stream.Dispose();
         _socket.Dispose();
-        _endpoint.OnPeeringClosed(this, kind, reason);
+        _host.OnPeerClosed(this, reason, detail);
         _closed.TrySetResult();
     }
 
     private async Task ReadLoopAsync()
     {
         var token = _stop.Token;
-        var rateLimit = _endpoint.Options.InboundMessagesPerSecond;
+        var rateLimit = _host.InboundMessagesPerSecond;
         // A slow consumer reads small chunks so that its pace, not the chunk size, sets the backpressure.
         var chunk = rateLimit > 0 ? 4096 : int.MaxValue;
         try
@@ -75,39 +92,39 @@ internal sealed class Peering : RemoteSubscriber
             {
                 var messages = DispatchBufferedFrames();
                 if (rateLimit > 0 && messages > 0)
-                    await Task.Delay(TimeSpan.FromSeconds((double)messages / rateLimit), _endpoint.TimeProvider, token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromSeconds((double)messages / rateLimit), _host.TimeProvider, token).ConfigureAwait(false);
                 if (!await _reader.FillAsync(chunk, token).ConfigureAwait(false))
                 {
-                    Close(PeerCloseKind.Lost, "connection closed by the remote side");
+                    Close(CloseReason.ConnectionLost, "connection closed by the remote side");
                     return;
                 }
             }
         }
         catch (WireFormatException e)
         {
-            Close(PeerCloseKind.Removed, $"malformed input: {e.Message}");
+            Close(CloseReason.MalformedInput, $"malformed input: {e.Message}");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
-            Close(PeerCloseKind.Lost, $"connection error: {e.Message}");
+            Close(CloseReason.ConnectionLost, $"connection error: {e.Message}");
         }
         catch (Exception e)
         {
             _logger.LogError(e, "Unexpected failure reading from peer {Peer}", Info);
-            Close(PeerCloseKind.Removed, $"internal error: {e.Message}");
+            Close(CloseReason.InternalError, $"internal error: {e.Message}");
         }
     }
 
     private int DispatchBufferedFrames()
     {
         var messages = 0;
-        while (_reader.TryReadFrame(out var type, out var body, out var frame))
+        while (_reader.TryReadFrame(out var type, out var body))
         {
             switch (type)
             {
                 case FrameType.Data:
-                    _endpoint.DeliverFromPeer(this, body, frame);
+                    _host.DeliverFromPeer(this, body);
                     messages++;
                     break;
                 case FrameType.Subscriptions:
@@ -125,7 +142,7 @@ internal sealed class Peering : RemoteSubscriber
     private async Task DrainLoopAsync()
     {
         var token = _stop.Token;
-        var batch = new byte[]?[_endpoint.Options.DrainBatchSize];
+        var batch = new byte[_host.DrainBatchSize][];
         var chunk = new byte[WriteChunkSize];
         try
         {
@@ -140,10 +157,10 @@ internal sealed class Peering : RemoteSubscriber
                     var n = Buffer.TakeBatch(batch);
                     for (var i = 0; i < n; i++)
                     {
-                        used = await AppendAsync(chunk, used, batch[i]!, token).ConfigureAwait(false);
-                        batch[i] = null;
+                        used = await AppendAsync(chunk, used, batch[i], token).ConfigureAwait(false);
+                        batch[i] = null!;
                     }
-                    if (used > 0) await SendAllAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
+                    if (used > 0) await _stream.WriteAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
                     if (n == 0 && used == 0) break;
                 }
             }
@@ -151,38 +168,29 @@ internal sealed class Peering : RemoteSubscriber
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
-            Close(PeerCloseKind.Lost, $"connection error: {e.Message}");
+            Close(CloseReason.ConnectionLost, $"connection error: {e.Message}");
         }
         catch (Exception e)
         {
             _logger.LogError(e, "Unexpected failure writing to peer {Peer}", Info);
-            Close(PeerCloseKind.Removed, $"internal error: {e.Message}");
+            Close(CloseReason.InternalError, $"internal error: {e.Message}");
         }
     }
 
-    /// <summary>Copies a frame into the write chunk, sending the chunk first when it would not fit.</summary>
+    /// <summary>Copies a frame into the write chunk, writing the chunk first when it would not fit.</summary>
     private async ValueTask<int> AppendAsync(byte[] chunk, int used, byte[] frame, CancellationToken token)
     {
         if (used + frame.Length > chunk.Length)
         {
-            if (used > 0) await SendAllAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
+            if (used > 0) await _stream.WriteAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
             used = 0;
             if (frame.Length > chunk.Length)
             {
-                await SendAllAsync(frame, token).ConfigureAwait(false);
+                await _stream.WriteAsync(frame, token).ConfigureAwait(false);
                 return 0;
             }
         }
         frame.CopyTo(chunk.AsSpan(used));
         return used + frame.Length;
-    }
-
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
-    {
-        while (!data.IsEmpty)
-        {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
-            data = data[sent..];
-        }
     }
 }

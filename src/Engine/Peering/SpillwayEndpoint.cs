@@ -13,28 +13,32 @@ namespace Spillway.Engine.Peering;
 /// attached clients through each one's own bounded send buffer, and reports per-peering statistics.
 /// The publish path reads an immutable snapshot of subscribers and takes only each buffer's own lock.
 /// </summary>
-public sealed class Endpoint : IAsyncDisposable
+/// <remarks>
+/// The endpoint wires the parts together: <see cref="SubscriberRegistry"/> knows who receives what,
+/// <see cref="PeerHandshake"/> turns a connection into a peering, each <see cref="PeerConnection"/> and
+/// client session sees the endpoint only through <see cref="IPeerHost"/> or <see cref="IClientHost"/>.
+/// </remarks>
+public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 {
     private readonly ILogger _logger;
     private readonly CoarseClock _clock;
     private readonly EventDispatcher _events;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly SubscriberRegistry _registry = new();
+    private readonly PeerHandshake _handshake;
 
-    // Registry state: mutated under _registryLock, read lock-free through the volatile snapshots.
-    private readonly Lock _registryLock = new();
-    private volatile RemoteSubscriber[] _subscribers = [];
-    private volatile LocalSubscription[] _localSubscriptions = [];
-    private readonly Dictionary<EndpointId, RemoteSubscriber> _byId = new();
+    // Connection management: dialers and listeners, under their own lock.
+    private readonly Lock _connectionsLock = new();
     private readonly Dictionary<(string Host, int Port), PeerDialer> _dialers = new();
     private readonly List<Socket> _listeners = new();
-    private string[] _announcedSubscriptions = [];
-    private int _subscriptionsVersion;
-    private long _departedClientOverflows;
 
     private readonly Lock _statsLock = new();
     private readonly PeeringStatsTable _statsTable = new();
+    private long _departedClientOverflows;
 
-    public Endpoint(EndpointOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <summary>Creates an endpoint with a new random id; <paramref name="options"/> are validated here.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public SpillwayEndpoint(EndpointOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new EndpointOptions();
         Options.Validate();
@@ -43,25 +47,32 @@ public sealed class Endpoint : IAsyncDisposable
         _clock = new CoarseClock(TimeProvider);
         _events = new EventDispatcher(_logger);
         Id = EndpointId.NewRandom();
+        _handshake = new PeerHandshake(Id, Options, TimeProvider);
     }
 
+    /// <summary>This endpoint's id, random and new on every start.</summary>
     public EndpointId Id { get; }
+    /// <summary>The validated settings.</summary>
     public EndpointOptions Options { get; }
+    /// <summary>The clock of timeouts, retries and the stats window.</summary>
     public TimeProvider TimeProvider { get; }
+
+    int IPeerHost.InboundMessagesPerSecond => Options.InboundMessagesPerSecond;
+    int IPeerHost.DrainBatchSize => Options.DrainBatchSize;
 
     /// <summary>A peering completed its hello exchange and is live.</summary>
     public event EventHandler<PeerEventArgs>? PeerAdded;
-    /// <summary>A live peering's connection broke or the remote closed it.</summary>
+    /// <summary>A live peering's connection broke or the remote closed it (<see cref="CloseReason.ConnectionLost"/>).</summary>
     public event EventHandler<PeerEventArgs>? PeerLost;
     /// <summary>This endpoint tore a live peering down; <see cref="PeerEventArgs.Reason"/> says why.</summary>
     public event EventHandler<PeerEventArgs>? PeerRemoved;
 
     /// <summary>The live peerings (not clients).</summary>
     public IReadOnlyList<PeerInfo> Peers =>
-        _subscribers.Where(s => s.Kind == SubscriberKind.Peer).Select(s => s.Info).ToArray();
+        _registry.Subscribers.Where(s => s.Kind == SubscriberKind.Peer).Select(s => s.Info).ToArray();
 
     /// <summary>The topic prefixes this endpoint announces to its peers (local and client subscriptions).</summary>
-    public IReadOnlyList<string> AnnouncedSubscriptions { get { lock (_registryLock) return _announcedSubscriptions; } }
+    public IReadOnlyList<string> AnnouncedSubscriptions => _registry.Announced;
 
     // ---- Listening and dialing -------------------------------------------------------------------
 
@@ -79,20 +90,21 @@ public sealed class Endpoint : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        lock (_registryLock) _listeners.Add(listener);
+        lock (_connectionsLock) _listeners.Add(listener);
         var bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
         _logger.LogInformation("Listening for peers on {Address}:{Port}", address, bound);
         _ = Task.Run(() => AcceptLoopAsync(listener));
         return bound;
     }
 
+    /// <summary>Like <see cref="Listen(IPAddress, int)"/> with the address in text form.</summary>
     public int Listen(string address, int port) => Listen(IPAddress.Parse(address), port);
 
     /// <summary>Starts peering with <paramref name="host"/>:<paramref name="port"/>; keeps re-peering until <see cref="Unpeer(string,int)"/>.</summary>
     public void Peer(string host, int port)
     {
         PeerDialer dialer;
-        lock (_registryLock)
+        lock (_connectionsLock)
         {
             ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
             if (_dialers.ContainsKey((host, port))) return;
@@ -107,21 +119,19 @@ public sealed class Endpoint : IAsyncDisposable
     public bool Unpeer(string host, int port)
     {
         PeerDialer? dialer;
-        lock (_registryLock)
+        lock (_connectionsLock)
         {
             if (!_dialers.Remove((host, port), out dialer)) return false;
         }
-        dialer.Stop("unpeered");
+        dialer.Stop(CloseReason.Unpeered, "unpeered");
         return true;
     }
 
     /// <summary>Removes the live peering with <paramref name="peer"/> (either direction); an initiated one will be re-dialed.</summary>
     public bool Unpeer(EndpointId peer)
     {
-        RemoteSubscriber? subscriber;
-        lock (_registryLock) _byId.TryGetValue(peer, out subscriber);
-        if (subscriber is not Peering peering) return false;
-        peering.Close(PeerCloseKind.Removed, "unpeered");
+        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection connection) return false;
+        connection.Close(CloseReason.Unpeered, "unpeered");
         return true;
     }
 
@@ -148,7 +158,7 @@ public sealed class Endpoint : IAsyncDisposable
                 var remote = FormatAddress(socket.RemoteEndPoint);
                 try
                 {
-                    await HandshakeAsync(socket, PeeringDirection.Accepted, _shutdown.Token).ConfigureAwait(false);
+                    await ConnectAsync(socket, PeeringDirection.Accepted, _shutdown.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!_shutdown.IsCancellationRequested)
                 {
@@ -163,67 +173,37 @@ public sealed class Endpoint : IAsyncDisposable
     }
 
     /// <summary>
-    /// Exchanges hellos on a fresh connection and registers the peering. Throws, with the socket closed,
+    /// Runs the handshake on a fresh connection and registers the peering. Throws, with the socket closed,
     /// when the handshake fails or times out, or the remote is this endpoint or already peered.
     /// </summary>
-    internal async Task<Peering> HandshakeAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken)
+    internal async Task<PeerConnection> ConnectAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken)
     {
+        Stream? stream = null;
         try
         {
-            socket.NoDelay = true;
-            if (Options.SocketBufferSize > 0)
-            {
-                socket.SendBufferSize = Options.SocketBufferSize;
-                // Never pin the receive buffer below a few segments: a receive window smaller than one
-                // segment (64 KiB on loopback) leaves TCP in zero-window probing with exponential backoff,
-                // and the peering stalls for seconds at a time.
-                socket.ReceiveBufferSize = Math.Max(Options.SocketBufferSize, EndpointOptions.MinimumReceiveBufferSize);
-            }
             var remoteAddress = FormatAddress(socket.RemoteEndPoint);
-            var reader = new SocketFrameReader(socket, Options.MaxFrameSize);
-            int versionSent;
-            byte[] hello;
-            lock (_registryLock)
+            var versionSent = 0;
+            var (connected, reader, remote) = await _handshake.RunAsync(socket, direction, () =>
             {
-                versionSent = _subscriptionsVersion;
-                hello = FrameCodec.EncodeHello(Id, _announcedSubscriptions);
-            }
-
-            using var timeout = new CancellationTokenSource(Options.HandshakeTimeout, TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-            HelloFrame remote;
-            try
-            {
-                await socket.SendAsync(hello, SocketFlags.None, linked.Token).ConfigureAwait(false);
-                remote = await ReadHelloAsync(reader, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"handshake not completed within {Options.HandshakeTimeout.TotalSeconds:0.###} s");
-            }
-            if (remote.EndpointId == Id) throw new InvalidOperationException("the remote is this endpoint itself");
+                (versionSent, var announced) = _registry.ReadAnnouncement();
+                return FrameCodec.EncodeHello(Id, announced);
+            }, cancellationToken).ConfigureAwait(false);
+            stream = connected;
 
             var info = new PeerInfo(remote.EndpointId, remoteAddress, direction);
-            var buffer = new SendBuffer(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval);
-            var peering = new Peering(this, socket, reader, info, buffer, remote.Subscriptions, _logger);
-            string[]? catchUp = null;
-            lock (_registryLock)
-            {
-                ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
-                if (_byId.ContainsKey(remote.EndpointId))
-                    throw new InvalidOperationException($"already peered with endpoint {remote.EndpointId}");
-                _byId.Add(remote.EndpointId, peering);
-                _subscribers = [.. _subscribers, peering];
-                if (_subscriptionsVersion != versionSent) catchUp = _announcedSubscriptions;
-            }
-            if (catchUp is not null) peering.SendControl(FrameCodec.EncodeSubscriptions(catchUp));
+            var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval);
+            var peer = new PeerConnection(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
+            if (!_registry.TryAddPeer(peer, versionSent, out var catchUp))
+                throw new PeerHandshakeException(CloseReason.HandshakeRefused, $"already peered with endpoint {remote.EndpointId}");
+            if (catchUp is not null) peer.SendControl(FrameCodec.EncodeSubscriptions(catchUp));
             _logger.LogInformation("Peered with {Peer} ({Direction})", info, direction == PeeringDirection.Initiated ? "we dialed" : "they dialed");
-            _events.Raise(PeerAdded, this, new PeerEventArgs(info, null));
-            peering.Start();
-            return peering;
+            _events.Raise(PeerAdded, this, new PeerEventArgs(info, null, null));
+            peer.Start();
+            return peer;
         }
         catch
         {
+            stream?.Dispose();
             socket.Dispose();
             throw;
         }
@@ -237,89 +217,57 @@ public sealed class Endpoint : IAsyncDisposable
         _ => endPoint.ToString() ?? "unknown address",
     };
 
-    private static async Task<HelloFrame> ReadHelloAsync(SocketFrameReader reader, CancellationToken token)
+    void IPeerHost.OnPeerClosed(PeerConnection peer, CloseReason reason, string detail)
     {
-        while (true)
+        _registry.Remove(peer);
+        var final = peer.ReadStats(_clock.Refresh());
+        if (reason == CloseReason.ConnectionLost)
         {
-            if (TryTakeHello(reader, out var hello)) return hello!;
-            if (!await reader.FillAsync(int.MaxValue, token).ConfigureAwait(false))
-                throw new IOException("connection closed during the handshake");
-        }
-    }
-
-    private static bool TryTakeHello(SocketFrameReader reader, out HelloFrame? hello)
-    {
-        hello = null;
-        if (!reader.TryReadFrame(out var type, out var body, out _)) return false;
-        if (type != FrameType.Hello) throw new WireFormatException($"expected a hello frame first, got frame type {(byte)type}");
-        hello = FrameCodec.DecodeHello(body);
-        return true;
-    }
-
-    internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason)
-    {
-        Unregister(peering);
-        var final = peering.ReadStats(_clock.Refresh());
-        if (kind == PeerCloseKind.Lost)
-        {
-            _logger.LogInformation("Lost peering with {Peer}: {Reason}", peering.Info, reason);
-            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final));
+            _logger.LogInformation("Lost peering with {Peer}: {Reason}", peer.Info, detail);
+            _events.Raise(PeerLost, this, new PeerEventArgs(peer.Info, reason, detail, final));
         }
         else
         {
-            _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peering.Info, reason);
-            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final));
+            _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peer.Info, detail);
+            _events.Raise(PeerRemoved, this, new PeerEventArgs(peer.Info, reason, detail, final));
         }
     }
 
     // ---- Clients ---------------------------------------------------------------------------------
 
     /// <summary>Attaches an external client (e.g. a WebSocket connection) with its own buffer and an ephemeral id.</summary>
+    /// <exception cref="ObjectDisposedException">The endpoint is shutting down.</exception>
     public ClientSession AttachClient(string remoteAddress, IReadOnlyList<string> subscriptions)
     {
         var info = new PeerInfo(EndpointId.NewRandom(), remoteAddress, PeeringDirection.Accepted);
-        var buffer = new SendBuffer(Options.ClientBufferSize, Options.ClientOverflowPolicy, _clock, Options.StatsResetInterval);
-        var session = new ClientSession(this, info, buffer, subscriptions);
-        lock (_registryLock)
-        {
-            ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
-            _byId.Add(info.EndpointId, session);
-            _subscribers = [.. _subscribers, session];
-        }
+        var buffer = new SendBuffer<ClientMessage>(Options.WebSocketBufferSize, Options.WebSocketOverflowPolicy, _clock, Options.StatsResetInterval);
+        var client = new ClientSubscriber(this, info, buffer, subscriptions);
+        _registry.AddClient(client);
         AnnounceSubscriptions();
         _logger.LogInformation("Client {Client} connected from {Remote}, subscribed to {Count} topic prefixes",
             info.EndpointId, remoteAddress, subscriptions.Count);
-        return session;
+        return new ClientSession(client);
     }
 
     /// <summary>Overflows of all clients that have left, so a total over every client ever connected stays exact.</summary>
     public long DepartedClientOverflows => Interlocked.Read(ref _departedClientOverflows);
 
-    internal void OnClientClosed(ClientSession session, string reason)
+    void IClientHost.OnClientClosed(ClientSubscriber client, string detail)
     {
         // Under the stats lock, so a scrape sees this client either live or in the departed total, never neither.
         lock (_statsLock)
         {
-            Unregister(session);
-            Interlocked.Add(ref _departedClientOverflows, session.Buffer.GetStats().Overflows);
+            _registry.Remove(client);
+            Interlocked.Add(ref _departedClientOverflows, client.Buffer.GetStats().Overflows);
         }
         AnnounceSubscriptions();
-        _logger.LogInformation("Client {Client} ({Remote}) left: {Reason}", session.Id, session.Info.RemoteAddress, reason);
-    }
-
-    private void Unregister(RemoteSubscriber subscriber)
-    {
-        lock (_registryLock)
-        {
-            if (_byId.TryGetValue(subscriber.Id, out var registered) && ReferenceEquals(registered, subscriber))
-                _byId.Remove(subscriber.Id);
-            _subscribers = _subscribers.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
-        }
+        _logger.LogInformation("Client {Client} ({Remote}) left: {Reason}", client.Id, client.Info.RemoteAddress, detail);
     }
 
     // ---- Pub/sub ---------------------------------------------------------------------------------
 
     /// <summary>Delivers <paramref name="handler"/> every message, local or from a peer, whose topic starts with <paramref name="prefix"/>.</summary>
+    /// <returns>Dispose it to unsubscribe.</returns>
     public IDisposable Subscribe(string prefix, Action<string, Value> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -330,86 +278,72 @@ public sealed class Endpoint : IAsyncDisposable
     /// Like <see cref="Subscribe(string, Action{string, Value})"/>, and also tells the handler which peer
     /// the message arrived from (null for a publish on this endpoint or by one of its clients).
     /// </summary>
+    /// <returns>Dispose it to unsubscribe.</returns>
     public IDisposable Subscribe(string prefix, Action<string, Value, EndpointId?> handler)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(handler);
         var subscription = new LocalSubscription(this, prefix, handler);
-        lock (_registryLock) _localSubscriptions = [.. _localSubscriptions, subscription];
+        _registry.AddLocal(subscription);
         AnnounceSubscriptions();
         return subscription;
     }
 
     internal void Unsubscribe(LocalSubscription subscription)
     {
-        lock (_registryLock) _localSubscriptions = _localSubscriptions.Where(s => !ReferenceEquals(s, subscription)).ToArray();
+        _registry.RemoveLocal(subscription);
         AnnounceSubscriptions();
     }
 
     /// <summary>Recomputes the announced prefix set and sends it to every peer when it changed.</summary>
     private void AnnounceSubscriptions()
     {
-        byte[] frame;
-        RemoteSubscriber[] peers;
-        lock (_registryLock)
-        {
-            var current = _localSubscriptions.Select(s => s.Prefix)
-                .Concat(_subscribers.Where(s => s.Kind == SubscriberKind.Client).SelectMany(s => s.Subscriptions))
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            if (current.AsSpan().SequenceEqual(_announcedSubscriptions)) return;
-            _announcedSubscriptions = current;
-            _subscriptionsVersion++;
-            frame = FrameCodec.EncodeSubscriptions(current);
-            peers = _subscribers;
-        }
-        foreach (var s in peers)
-            if (s is Peering p) p.SendControl(frame);
+        if (!_registry.TryUpdateAnnouncement(out var announced, out var subscribers)) return;
+        var frame = FrameCodec.EncodeSubscriptions(announced);
+        foreach (var s in subscribers)
+            if (s is PeerConnection p) p.SendControl(frame);
     }
 
     /// <summary>
-    /// Publishes to local subscribers and queues one shared encoding in the buffer of every peer and
-    /// client whose subscriptions match. Returns the number of buffers the message was offered to.
+    /// Publishes to local subscribers and queues the message in the buffer of every peer and client whose
+    /// subscriptions match (peers share one wire encoding). Returns the number of buffers it was offered to.
     /// </summary>
     public int Publish(string topic, Value value) => Publish(topic, value, origin: null);
 
-    internal int Publish(string topic, Value value, RemoteSubscriber? origin)
+    int IClientHost.Publish(string topic, Value value, RemoteSubscriber origin) => Publish(topic, value, origin);
+
+    private int Publish(string topic, Value value, RemoteSubscriber? origin)
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
-        var frame = FrameCodec.EncodeData(topic, value);
         DeliverLocally(topic, value, null);
+        byte[]? frame = null;
         var offered = 0;
-        foreach (var subscriber in _subscribers)
+        foreach (var subscriber in _registry.Subscribers)
         {
             if (ReferenceEquals(subscriber, origin) || !subscriber.Matches(topic)) continue;
-            Offer(subscriber, frame);
+            subscriber.Offer(topic, value, null, ref frame);
             offered++;
         }
         return offered;
     }
 
     /// <summary>A data frame arrived from a peer: local subscribers and matching clients get it; peers do not (no forwarding).</summary>
-    internal void DeliverFromPeer(Peering from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> wholeFrame)
+    void IPeerHost.DeliverFromPeer(PeerConnection from, ReadOnlySpan<byte> body)
     {
         var (topic, value) = FrameCodec.DecodeData(body);
         DeliverLocally(topic, value, from.Id);
-        byte[]? copy = null;
-        foreach (var subscriber in _subscribers)
+        byte[]? unused = null;
+        foreach (var subscriber in _registry.Subscribers)
         {
             if (subscriber.Kind != SubscriberKind.Client || !subscriber.Matches(topic)) continue;
-            copy ??= wholeFrame.ToArray();
-            Offer(subscriber, copy);
+            subscriber.Offer(topic, value, from.Id, ref unused);
         }
-    }
-
-    private static void Offer(RemoteSubscriber subscriber, byte[] frame)
-    {
-        if (subscriber.Buffer.Push(frame) == PushOutcome.OverflowDisconnect) subscriber.OnOverflowDisconnect();
     }
 
     private void DeliverLocally(string topic, Value value, EndpointId? origin)
     {
-        foreach (var local in _localSubscriptions)
+        foreach (var local in _registry.LocalSubscriptions)
         {
             if (!topic.StartsWith(local.Prefix, StringComparison.Ordinal)) continue;
             try { local.Handler(topic, value, origin); }
@@ -430,7 +364,7 @@ public sealed class Endpoint : IAsyncDisposable
         {
             var now = _clock.Refresh();
             _statsTable.BeginRefresh();
-            foreach (var subscriber in _subscribers) _statsTable.Set(subscriber.ReadStats(now));
+            foreach (var subscriber in _registry.Subscribers) _statsTable.Set(subscriber.ReadStats(now));
             _statsTable.EndRefresh();
             _statsTable.DepartedClientOverflows = DepartedClientOverflows;
             return _statsTable;
@@ -443,29 +377,26 @@ public sealed class Endpoint : IAsyncDisposable
     /// </summary>
     public bool TryGetPeeringStats(EndpointId id, out PeeringStats stats)
     {
-        RemoteSubscriber? subscriber;
-        lock (_registryLock) _byId.TryGetValue(id, out subscriber);
-        stats = subscriber?.ReadStats(_clock.Refresh()) ?? default;
-        return subscriber is not null;
+        var found = _registry.TryGet(id, out var subscriber);
+        stats = found ? subscriber!.ReadStats(_clock.Refresh()) : default;
+        return found;
     }
 
     /// <summary>The live peering (not client) with <paramref name="id"/>, if there is one now.</summary>
     public bool TryGetPeer(EndpointId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerInfo? peer)
     {
-        lock (_registryLock)
-        {
-            peer = _byId.TryGetValue(id, out var s) && s.Kind == SubscriberKind.Peer ? s.Info : null;
-            return peer is not null;
-        }
+        peer = _registry.TryGet(id, out var s) && s.Kind == SubscriberKind.Peer ? s.Info : null;
+        return peer is not null;
     }
 
     // ---- Shutdown --------------------------------------------------------------------------------
 
+    /// <summary>Stops listening and dialing, closes every peering and client (<see cref="CloseReason.Shutdown"/>), then drains the event queue.</summary>
     public async ValueTask DisposeAsync()
     {
         PeerDialer[] dialers;
         Socket[] listeners;
-        lock (_registryLock)
+        lock (_connectionsLock)
         {
             if (_shutdown.IsCancellationRequested) return;
             _shutdown.Cancel();
@@ -474,13 +405,10 @@ public sealed class Endpoint : IAsyncDisposable
             listeners = _listeners.ToArray();
             _listeners.Clear();
         }
+        var subscribers = _registry.Close();
         foreach (var listener in listeners) listener.Dispose();
-        foreach (var dialer in dialers) dialer.Stop("endpoint shutting down");
-        foreach (var subscriber in _subscribers)
-        {
-            if (subscriber is Peering p) p.Close(PeerCloseKind.Removed, "endpoint shutting down");
-            else if (subscriber is ClientSession c) c.Close("endpoint shutting down");
-        }
+        foreach (var dialer in dialers) dialer.Stop(CloseReason.Shutdown, "endpoint shutting down");
+        foreach (var subscriber in subscribers) subscriber.Close(CloseReason.Shutdown, "endpoint shutting down");
         await _events.CompleteAsync().ConfigureAwait(false);
         _clock.Dispose();
     }

@@ -1,0 +1,20 @@
+namespace Spillway.Engine.Peering;
+
+/// <summary>What a live peering needs from its endpoint, and no more.</summary>
+internal interface IPeerHost
+{
+    /// <summary>The clock for the inbound rate limit's pauses (a fake one in tests).</summary>
+    TimeProvider TimeProvider { get; }
+
+    /// <summary>Caps reads per peering (messages/s); 0 = unlimited.</summary>
+    int InboundMessagesPerSecond { get; }
+
+    /// <summary>Frames the drain loop takes out of the buffer per lock acquisition.</summary>
+    int DrainBatchSize { get; }
+
+    /// <summary>A data frame body arrived: deliver it to local subscribers and matching clients.</summary>
+    void DeliverFromPeer(PeerConnection from, ReadOnlySpan<byte> body);
+
+    /// <summary>The peering has closed: unregister it and raise its lifecycle event.</summary>
+    void OnPeerClosed(PeerConnection peer, CloseReason reason, string detail);
+}
