@@ -1,8 +1,8 @@
 using Spillway.Engine.Data;
-using Spillway.Engine.Json;
-using static Spillway.Engine.Tests.Json.JsonTestMessages;
+using Spillway.WebSockets.Json;
+using static Spillway.WebSockets.Tests.Json.JsonTestMessages;
 
-namespace Spillway.Engine.Tests.Json;
+namespace Spillway.WebSockets.Tests.Json;
 
 /// <summary>Every malformed input is a <see cref="BrokerJsonException"/> whose message names the problem.</summary>
 public class BrokerJsonErrorTests

@@ -1,9 +1,9 @@
 using System.Net;
 using Spillway.Engine.Data;
-using Spillway.Engine.Json;
-using static Spillway.Engine.Tests.Json.JsonTestMessages;
+using Spillway.WebSockets.Json;
+using static Spillway.WebSockets.Tests.Json.JsonTestMessages;
 
-namespace Spillway.Engine.Tests.Json;
+namespace Spillway.WebSockets.Tests.Json;
 
 /// <summary>Exact JSON text produced, and exact values decoded from hand-written JSON.</summary>
 public class BrokerJsonEncodingTests

@@ -5,7 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spillway.Engine.Data;
 
-namespace Spillway.Engine.Json;
+namespace Spillway.WebSockets.Json;
 
 /// <summary>
 /// Broker's WebSocket JSON API v1 (DESIGN.md section 6): the client's subscription list, data
@@ -19,7 +19,7 @@ namespace Spillway.Engine.Json;
 /// infinite real, containers nested deeper than <see cref="MaxNestingDepth"/>, a null item) also
 /// throws <see cref="BrokerJsonException"/>.
 /// </remarks>
-public static class BrokerJson
+internal static class BrokerJson
 {
     /// <summary>The error code for any input that cannot be decoded.</summary>
     public const string DeserializationFailed = "deserialization_failed";

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Spillway.Engine.Data;
 
-namespace Spillway.Engine.Json;
+namespace Spillway.WebSockets.Json;
 
 /// <summary>
 /// The string encodings of Broker JSON API v1 for timespan, timestamp, address, subnet and port.
