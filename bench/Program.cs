@@ -1,10 +1,14 @@
 using BenchmarkDotNet.Running;
 using Spillway.Bench;
 
-// `throughput ...` runs the loopback throughput measurement (Throughput.cs); anything else goes to
+// `throughput ...` runs the loopback throughput measurement (Throughput.cs); `hashflood` the hash-flooding
+// measurement; anything else goes to
 // BenchmarkDotNet, e.g. `--filter '*'`.
 if (args.Length > 0 && args[0] == "throughput")
     return await Throughput.RunAsync(args[1..]);
+// `hashflood ...` decodes a set of integers that share one .NET hash code (HashFlood.cs).
+if (args.Length > 0 && args[0] == "hashflood")
+    return HashFlood.Run(args[1..]);
 
 BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
 return 0;
