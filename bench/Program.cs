@@ -2,12 +2,15 @@ using BenchmarkDotNet.Running;
 using Spillway.Bench;
 
 // `throughput ...` runs the loopback throughput measurement (Throughput.cs), `websocket-throughput ...`
-// the delivery to one WebSocket client (WebSocketThroughput.cs); anything else goes to
-// BenchmarkDotNet, e.g. `--filter '*'`.
+// the delivery to one WebSocket client (WebSocketThroughput.cs), `hashflood ...` decodes a set of
+// integers that share one .NET hash code (HashFlood.cs); anything else goes to BenchmarkDotNet,
+// e.g. `--filter '*'`.
 if (args.Length > 0 && args[0] == "throughput")
     return await Throughput.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "websocket-throughput")
     return await WebSocketThroughput.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "hashflood")
+    return HashFlood.Run(args[1..]);
 
 BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
 return 0;

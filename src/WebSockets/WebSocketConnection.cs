@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Spillway.Engine.Data;
-using Spillway.Engine.Json;
+using Spillway.WebSockets.Json;
 using Spillway.Engine.Peering;
 
 namespace Spillway.WebSockets;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Spillway.Engine.Data;
 
@@ -14,79 +15,100 @@ public sealed record VectorValue(ImmutableArray<Value> Items) : Value
     public bool Equals(VectorValue? other) =>
         other is not null && Items.AsSpan().SequenceEqual(other.Items.AsSpan());
     /// <inheritdoc/>
-    public override int GetHashCode() => ValueHashing.Ordered(Items);
+    public override int GetHashCode() => ValueHashing.Ordered(ValueKind.Vector, Items.AsSpan());
 }
 
-/// <summary>A set of distinct values. Order is not significant for equality; it is preserved for encoding.</summary>
-/// <param name="Items">The elements.</param>
-public sealed record SetValue(ImmutableArray<Value> Items) : Value
+/// <summary>
+/// A set of distinct values, held in Broker's canonical order (<see cref="ValueOrder"/>) whatever the
+/// order given, so equal sets have equal items in equal order and encode to equal bytes.
+/// </summary>
+public sealed record SetValue : Value
 {
-    /// <summary>A set of <paramref name="items"/>.</summary>
+    /// <exception cref="ArgumentException">Two items are equal.</exception>
+    public SetValue(ImmutableArray<Value> items)
+    {
+        if (!CanonicalOrder.TrySort(items, static v => v, out var sorted, out int duplicate))
+            throw new ArgumentException($"set holds a duplicate element at index {duplicate}", nameof(items));
+        Items = sorted;
+    }
+
+    /// <exception cref="ArgumentException">Two items are equal.</exception>
     public SetValue(params Value[] items) : this(ImmutableArray.Create(items)) { }
+
+    private SetValue(ImmutableArray<Value> sorted, bool _) => Items = sorted;
+
+    /// <summary>
+    /// Builds a set, or reports the index (in <paramref name="items"/>) of the first item equal to an
+    /// earlier one. Costs n - 1 comparisons for items already in canonical order, O(n log n) otherwise,
+    /// whatever the items (no hashing, so no input can be chosen to make it slower).
+    /// </summary>
+    public static bool TryCreate(ImmutableArray<Value> items, [NotNullWhen(true)] out SetValue? set, out int duplicateIndex)
+    {
+        if (CanonicalOrder.TrySort(items, static v => v, out var sorted, out duplicateIndex))
+        {
+            set = new SetValue(sorted, true);
+            return true;
+        }
+        set = null;
+        return false;
+    }
+
+    /// <summary>The elements, distinct, in canonical order.</summary>
+    public ImmutableArray<Value> Items { get; }
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Set;
     /// <inheritdoc/>
     public bool Equals(SetValue? other) =>
-        other is not null && ValueHashing.SameMultiset(Items, other.Items, static (a, b) => a.Equals(b));
+        other is not null && Items.AsSpan().SequenceEqual(other.Items.AsSpan());
     /// <inheritdoc/>
-    public override int GetHashCode() => ValueHashing.Unordered(Items);
+    public override int GetHashCode() => ValueHashing.Ordered(ValueKind.Set, Items.AsSpan());
 }
 
-/// <summary>A key-value map. Entry order is not significant for equality; it is preserved for encoding.</summary>
-/// <param name="Entries">The entries.</param>
-public sealed record TableValue(ImmutableArray<KeyValuePair<Value, Value>> Entries) : Value
+/// <summary>
+/// A key-value map with distinct keys, held in Broker's canonical key order (<see cref="ValueOrder"/>)
+/// whatever the order given, so equal tables encode to equal bytes.
+/// </summary>
+public sealed record TableValue : Value
 {
-    /// <summary>A table of <paramref name="entries"/>.</summary>
+    /// <exception cref="ArgumentException">Two keys are equal.</exception>
+    public TableValue(ImmutableArray<KeyValuePair<Value, Value>> entries)
+    {
+        if (!CanonicalOrder.TrySort(entries, static e => e.Key, out var sorted, out int duplicate))
+            throw new ArgumentException($"table holds a duplicate key at entry {duplicate}", nameof(entries));
+        Entries = sorted;
+    }
+
+    /// <exception cref="ArgumentException">Two keys are equal.</exception>
     public TableValue(params KeyValuePair<Value, Value>[] entries) : this(ImmutableArray.Create(entries)) { }
+
+    private TableValue(ImmutableArray<KeyValuePair<Value, Value>> sorted, bool _) => Entries = sorted;
+
+    /// <summary>Builds a table, or reports the index of the first entry whose key equals an earlier one (cost as <see cref="SetValue.TryCreate"/>).</summary>
+    public static bool TryCreate(ImmutableArray<KeyValuePair<Value, Value>> entries, [NotNullWhen(true)] out TableValue? table, out int duplicateIndex)
+    {
+        if (CanonicalOrder.TrySort(entries, static e => e.Key, out var sorted, out duplicateIndex))
+        {
+            table = new TableValue(sorted, true);
+            return true;
+        }
+        table = null;
+        return false;
+    }
+
+    /// <summary>The entries, keys distinct, in canonical key order.</summary>
+    public ImmutableArray<KeyValuePair<Value, Value>> Entries { get; }
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Table;
     /// <inheritdoc/>
-    public bool Equals(TableValue? other) =>
-        other is not null && ValueHashing.SameMultiset(Entries, other.Entries, static (a, b) => a.Key.Equals(b.Key) && a.Value.Equals(b.Value));
-    /// <inheritdoc/>
-    public override int GetHashCode() =>
-        ValueHashing.Unordered(Entries.Select(e => HashCode.Combine(e.Key, e.Value)));
-}
-
-internal static class ValueHashing
-{
-    /// <summary>
-    /// Same elements, order aside, duplicates counted: each element of <paramref name="a"/> takes one unused
-    /// equal element of <paramref name="b"/>. One pass in one direction, so comparing nested containers
-    /// costs time linear in their depth (a comparison in both directions would double per level).
-    /// </summary>
-    public static bool SameMultiset<T>(ImmutableArray<T> a, ImmutableArray<T> b, Func<T, T, bool> equal)
+    public bool Equals(TableValue? other)
     {
-        if (a.Length != b.Length) return false;
-        var used = a.Length <= 64 ? stackalloc bool[a.Length] : new bool[a.Length];
-        foreach (var x in a)
+        if (other is null || Entries.Length != other.Entries.Length) return false;
+        for (int i = 0; i < Entries.Length; i++)
         {
-            var found = false;
-            for (var j = 0; j < b.Length && !found; j++)
-            {
-                if (used[j] || !equal(x, b[j])) continue;
-                used[j] = true;
-                found = true;
-            }
-            if (!found) return false;
+            if (!Entries[i].Key.Equals(other.Entries[i].Key) || !Entries[i].Value.Equals(other.Entries[i].Value)) return false;
         }
         return true;
     }
-
-    public static int Ordered(ImmutableArray<Value> items)
-    {
-        var hash = new HashCode();
-        foreach (var item in items) hash.Add(item);
-        return hash.ToHashCode();
-    }
-
-    // Order-independent: XOR-free sum so that equal multisets hash equally.
-    public static int Unordered(IEnumerable<Value> items) => Unordered(items.Select(i => i.GetHashCode()));
-
-    public static int Unordered(IEnumerable<int> hashes)
-    {
-        int sum = 0, count = 0;
-        foreach (var h in hashes) { sum = unchecked(sum + h); count++; }
-        return HashCode.Combine(sum, count);
-    }
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Ordered(Entries.AsSpan());
 }

@@ -4,6 +4,12 @@ namespace Spillway.Engine.Data;
 /// An immutable Broker value. Each kind is a sealed record below; equality is structural,
 /// including for containers, so a value that crossed the wire compares equal to the original.
 /// </summary>
+/// <remarks>
+/// Values are canonical from construction on (sets and tables in Broker's order, subnets masked,
+/// IPv4-mapped addresses as IPv4), so equal values encode to equal bytes on the wire and in JSON.
+/// Hash codes mix every bit with a per-process seed (<see cref="HashCode"/>), so input chosen to
+/// collide cannot be precomputed.
+/// </remarks>
 public abstract record Value
 {
     private protected Value() { }
@@ -34,6 +40,8 @@ public sealed record NoneValue : Value
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.None;
     /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ValueKind.None);
+    /// <inheritdoc/>
     public override string ToString() => "nil";
 }
 
@@ -47,6 +55,8 @@ public sealed record BooleanValue(bool Value) : Value
     public static readonly BooleanValue False = new(false);
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Boolean;
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ValueKind.Boolean, Value);
 }
 
 /// <summary>Broker's <c>count</c>: an unsigned 64-bit integer.</summary>
@@ -55,6 +65,8 @@ public sealed record CountValue(ulong Value) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Count;
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Count, Value);
 }
 
 /// <summary>Broker's <c>integer</c>: a signed 64-bit integer.</summary>
@@ -63,14 +75,18 @@ public sealed record IntegerValue(long Value) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Integer;
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Integer, (ulong)Value);
 }
 
-/// <summary>Broker's <c>real</c>: a 64-bit floating-point number.</summary>
+/// <summary>A double. Equality is <see cref="double.Equals(double)"/>: every NaN equals every NaN, and 0.0 equals -0.0.</summary>
 /// <param name="Value">The number.</param>
 public sealed record RealValue(double Value) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Real;
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Real, ValueHashing.Bits(Value));
 }
 
 /// <summary>A duration in nanoseconds (Broker's resolution, finer than <see cref="TimeSpan"/>).</summary>
@@ -79,6 +95,8 @@ public sealed record TimespanValue(long Nanoseconds) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Timespan;
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Timespan, (ulong)Nanoseconds);
 }
 
 /// <summary>A point in time as nanoseconds since the Unix epoch (UTC).</summary>
@@ -87,6 +105,8 @@ public sealed record TimestampValue(long NanosecondsSinceEpoch) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Timestamp;
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Timestamp, (ulong)NanosecondsSinceEpoch);
 }
 
 /// <summary>Broker's <c>string</c>.</summary>
@@ -95,6 +115,9 @@ public sealed record StringValue(string Value) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.String;
+    // string.GetHashCode is already seeded per process (Marvin).
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ValueKind.String, Value);
 }
 
 /// <summary>An enum constant, carried by name (e.g. <c>Log::WRITER_ASCII</c>).</summary>
@@ -103,23 +126,60 @@ public sealed record EnumValue(string Name) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.EnumValue;
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ValueKind.EnumValue, Name);
 }
 
-/// <summary>An IPv4 or IPv6 address.</summary>
-/// <param name="Address">The address.</param>
-public sealed record AddressValue(System.Net.IPAddress Address) : Value
+/// <summary>
+/// An IPv4 or IPv6 address in Broker's canonical form: an IPv4-mapped IPv6 address
+/// (<c>::ffff:192.168.0.1</c>) is the IPv4 address it maps (Broker stores both alike), and an IPv6
+/// scope id is dropped (Broker has none). The address is treated as immutable.
+/// </summary>
+public sealed record AddressValue : Value
 {
+    /// <summary>The canonical form of <paramref name="address"/>.</summary>
+    public AddressValue(System.Net.IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Address = ValueAddresses.Canonical(address);
+    }
+
+    /// <summary>The address (IPv4 when the input was IPv4-mapped).</summary>
+    public System.Net.IPAddress Address { get; }
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Address;
+    /// <inheritdoc/>
+    public bool Equals(AddressValue? other) => other is not null && Address.Equals(other.Address);
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Address, Address, 0);
 }
 
-/// <summary>A network prefix. <see cref="Network"/> is stored as given; equality compares address and length.</summary>
-/// <param name="Network">The network address.</param>
-/// <param name="PrefixLength">The prefix length in bits.</param>
-public sealed record SubnetValue(System.Net.IPAddress Network, byte PrefixLength) : Value
+/// <summary>
+/// A network prefix in Broker's canonical form: the network is masked to its prefix
+/// (<c>192.168.1.77/24</c> is <c>192.168.1.0/24</c>), and an IPv4-mapped IPv6 network of prefix
+/// 96 or longer is the IPv4 network it maps (<c>::ffff:10.0.0.0/104</c> is <c>10.0.0.0/8</c>).
+/// Masking happens here, so every codec (binary wire, JSON) sees the same value.
+/// </summary>
+public sealed record SubnetValue : Value
 {
+    /// <exception cref="ArgumentException">The prefix is longer than the address (32 bits for IPv4, 128 for IPv6).</exception>
+    public SubnetValue(System.Net.IPAddress network, byte prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        (Network, PrefixLength) = ValueAddresses.CanonicalNetwork(network, prefixLength);
+    }
+
+    /// <summary>The network address, masked to <see cref="PrefixLength"/>.</summary>
+    public System.Net.IPAddress Network { get; }
+    /// <summary>The number of leading bits that name the network.</summary>
+    public byte PrefixLength { get; }
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Subnet;
+    /// <inheritdoc/>
+    public bool Equals(SubnetValue? other) =>
+        other is not null && PrefixLength == other.PrefixLength && Network.Equals(other.Network);
+    /// <inheritdoc/>
+    public override int GetHashCode() => ValueHashing.Of(ValueKind.Subnet, Network, PrefixLength);
 }
 
 /// <summary>The transport protocol of a <see cref="PortValue"/>; the numbers are the wire tags.</summary>
@@ -142,4 +202,6 @@ public sealed record PortValue(ushort Number, PortProtocol Protocol) : Value
 {
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.Port;
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ValueKind.Port, Number, Protocol);
 }

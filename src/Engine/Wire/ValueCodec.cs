@@ -269,7 +269,7 @@ internal static class ValueCodec
                 int max = network.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
                 if (prefix > max)
                     throw new WireFormatException($"subnet prefix length {prefix} exceeds {max} at offset {at}");
-                return new SubnetValue(network, prefix);
+                return new SubnetValue(network, prefix); // masked to its prefix, as Broker does
             }
             case ValueKind.Port:
             {
@@ -283,7 +283,13 @@ internal static class ValueCodec
             case ValueKind.Vector:
                 return new VectorValue(ReadItems(ref reader, EnterContainerOnRead(depth, offset)));
             case ValueKind.Set:
-                return new SetValue(ReadItems(ref reader, EnterContainerOnRead(depth, offset)));
+            {
+                // Broker's decoder refuses a repeated element too; order is restored, not required.
+                var items = ReadItems(ref reader, EnterContainerOnRead(depth, offset));
+                if (!SetValue.TryCreate(items, out var set, out int duplicate))
+                    throw new WireFormatException($"set at offset {offset} holds a duplicate element at index {duplicate}");
+                return set;
+            }
             case ValueKind.Table:
             {
                 int inner = EnterContainerOnRead(depth, offset);
@@ -295,7 +301,9 @@ internal static class ValueCodec
                     var val = ReadValue(ref reader, inner);
                     builder.Add(new KeyValuePair<Value, Value>(key, val));
                 }
-                return new TableValue(builder.MoveToImmutable());
+                if (!TableValue.TryCreate(builder.MoveToImmutable(), out var table, out int duplicate))
+                    throw new WireFormatException($"table at offset {offset} holds a duplicate key at entry {duplicate}");
+                return table;
             }
             default:
                 throw new WireFormatException($"unknown value type tag 0x{tag:x2} at offset {offset}");

@@ -7,12 +7,15 @@ public class ValueEqualityTests
     private static readonly Value A = Value.Of("a"), B = Value.Of("b");
 
     [Fact]
-    public void Sets_ignore_order_but_count_duplicates()
+    public void Sets_ignore_order_and_refuse_duplicates()
     {
         Assert.Equal(new SetValue(A, B), new SetValue(B, A));
-        Assert.NotEqual(new SetValue(A, A, B), new SetValue(A, B, B));
-        Assert.NotEqual(new SetValue(A, B), new SetValue(A, B, B));
+        Assert.NotEqual(new SetValue(A), new SetValue(A, B));
         Assert.Equal(new SetValue(A, B).GetHashCode(), new SetValue(B, A).GetHashCode());
+        Assert.Equal("set holds a duplicate element at index 2 (Parameter 'items')",
+            Assert.Throws<ArgumentException>(() => new SetValue(A, B, A)).Message);
+        Assert.Equal("table holds a duplicate key at entry 1 (Parameter 'entries')",
+            Assert.Throws<ArgumentException>(() => new TableValue(new KeyValuePair<Value, Value>(A, A), new KeyValuePair<Value, Value>(A, B))).Message);
     }
 
     [Fact]

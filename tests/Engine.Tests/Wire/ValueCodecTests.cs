@@ -98,7 +98,7 @@ public class ValueCodecTests
         { "address v4", new AddressValue(IPAddress.Parse("192.168.0.1")), "09 04 C0A80001" },
         { "address v6", new AddressValue(IPAddress.Parse("2001:db8::ff00:42:8329")), "09 06 20010DB8000000000000FF0000428329" },
         { "address v6 any", new AddressValue(IPAddress.IPv6Any), "09 06 00000000000000000000000000000000" },
-        { "address v4-mapped stays v6", new AddressValue(IPAddress.Parse("::ffff:10.1.2.3")), "09 06 00000000000000000000FFFF0A010203" },
+        { "address v4-mapped is v4", new AddressValue(IPAddress.Parse("::ffff:10.1.2.3")), "09 04 0A010203" },
         { "subnet v4", new SubnetValue(IPAddress.Parse("10.0.0.0"), 8), "0A 04 0A000000 08" },
         { "subnet v4 /32", new SubnetValue(IPAddress.Parse("10.0.0.1"), 32), "0A 04 0A000001 20" },
         { "subnet v4 /0", new SubnetValue(IPAddress.Parse("0.0.0.0"), 0), "0A 04 00000000 00" },
@@ -110,7 +110,9 @@ public class ValueCodecTests
         { "vector empty", new VectorValue(), "0C 00" },
         { "vector", new VectorValue(Value.None, Value.Of(true)), "0C 02 00 0101" },
         { "set empty", new SetValue(), "0D 00" },
-        { "set", new SetValue(Value.Of("x"), Value.Of(1L)), "0D 02 070178 030000000000000001" },
+        { "set in Broker's order", new SetValue(Value.Of("x"), Value.Of(1L)), "0D 02 030000000000000001 070178" },
+        { "table in key order", new TableValue(Kv(Value.Of(2UL), Value.None), Kv(Value.Of(1UL), Value.None)), "0E 02 020000000000000001 00 020000000000000002 00" },
+        { "subnet masked", new SubnetValue(IPAddress.Parse("192.168.1.77"), 24), "0A 04 C0A80100 18" },
         { "table empty", new TableValue(), "0E 00" },
         { "table", new TableValue(Kv(Value.Of("a"), Value.Of(false))), "0E 01 070161 0100" },
         { "nested", new VectorValue(new VectorValue(new SetValue()), new TableValue()), "0C 02 0C 01 0D 00 0E 00" },
@@ -163,12 +165,15 @@ public class ValueCodecTests
     }
 
     [Fact]
-    public void Ipv4_mapped_ipv6_address_stays_ipv6()
+    public void Ipv4_mapped_ipv6_address_is_the_ipv4_address()
     {
-        var mapped = IPAddress.Parse("::ffff:192.0.2.1");
-        var decoded = (AddressValue)RoundTrip(new AddressValue(mapped));
-        Assert.Equal(AddressFamily.InterNetworkV6, decoded.Address.AddressFamily);
-        Assert.NotEqual(IPAddress.Parse("192.0.2.1"), decoded.Address);
+        var mapped = new AddressValue(IPAddress.Parse("::ffff:192.0.2.1"));
+        Assert.Equal(AddressFamily.InterNetwork, mapped.Address.AddressFamily);
+        Assert.Equal(new AddressValue(IPAddress.Parse("192.0.2.1")), mapped);
+        Assert.Equal(Hex("09 04 C0000201"), Encode(mapped));
+        var decoded = (AddressValue)Decode(Hex("09 06 00000000000000000000FFFF C0000201"));
+        Assert.Equal(mapped, decoded);
+        Assert.Equal(Hex("09 04 C0000201"), Encode(decoded));
     }
 
     [Fact]
@@ -209,31 +214,58 @@ public class ValueCodecTests
             Kv(new SetValue(Value.Of("s")), Value.None),
             Kv(new TableValue(Kv(Value.Of(1UL), Value.Of(2UL))), new VectorValue()));
         var decoded = (TableValue)RoundTrip(value);
-        Assert.Equal(new VectorValue(Value.Of(1L), Value.Of(2L)), decoded.Entries[0].Key);
-        Assert.Equal(new TableValue(Kv(Value.Of(1UL), Value.Of(2UL))), decoded.Entries[2].Key);
+        // Broker's order of kinds: set, table, vector.
+        Assert.Equal(new SetValue(Value.Of("s")), decoded.Entries[0].Key);
+        Assert.Equal(new TableValue(Kv(Value.Of(1UL), Value.Of(2UL))), decoded.Entries[1].Key);
+        Assert.Equal(new VectorValue(Value.Of(1L), Value.Of(2L)), decoded.Entries[2].Key);
     }
 
     [Fact]
-    public void Set_and_table_equality_is_order_independent_but_encoding_preserves_order()
+    public void Equal_sets_and_tables_encode_to_equal_bytes_in_canonical_order()
     {
         var set1 = new SetValue(Value.Of(1L), Value.Of("b"), Value.None);
         var set2 = new SetValue(Value.None, Value.Of(1L), Value.Of("b"));
         Assert.Equal(set1, set2);
         Assert.Equal(set1.GetHashCode(), set2.GetHashCode());
-        Assert.NotEqual(Encode(set1), Encode(set2));
-        Assert.Equal(set2, Decode(Encode(set1)));
-        Assert.Equal(set1.Items.ToArray(), ((SetValue)Decode(Encode(set1))).Items.ToArray());
+        Assert.Equal(Hex("0D 03 00 030000000000000001 070162"), Encode(set1));
+        Assert.Equal(Encode(set1), Encode(set2));
 
         var t1 = new TableValue(Kv(Value.Of("a"), Value.Of(1L)), Kv(Value.Of("b"), Value.Of(2L)));
         var t2 = new TableValue(Kv(Value.Of("b"), Value.Of(2L)), Kv(Value.Of("a"), Value.Of(1L)));
         Assert.Equal(t1, t2);
-        Assert.Equal(t2, Decode(Encode(t1)));
+        Assert.Equal(Encode(t1), Encode(t2));
         Assert.NotEqual(new TableValue(Kv(Value.Of("a"), Value.Of(2L)), Kv(Value.Of("b"), Value.Of(1L))), Decode(Encode(t1)));
 
         var v1 = new VectorValue(Value.Of(1L), Value.Of(2L));
         var v2 = new VectorValue(Value.Of(2L), Value.Of(1L));
         Assert.NotEqual(v1, v2);
         Assert.NotEqual(v2, Decode(Encode(v1)));
+    }
+
+    [Fact]
+    public void A_set_or_table_out_of_order_on_the_wire_is_read_into_canonical_order()
+    {
+        var set = (SetValue)Decode(Hex("0D 02 070178 030000000000000001"));
+        Assert.Equal([Value.Of(1L), Value.Of("x")], set.Items.ToArray());
+        var table = (TableValue)Decode(Hex("0E 02 020000000000000002 00 020000000000000001 0101"));
+        Assert.Equal([Value.Of(1UL), Value.Of(2UL)], table.Entries.Select(e => e.Key).ToArray());
+        Assert.Equal(Value.Of(true), table.Entries[0].Value);
+    }
+
+    [Fact]
+    public void A_duplicate_in_a_set_or_table_on_the_wire_is_rejected()
+    {
+        Assert.Equal("set at offset 0 holds a duplicate element at index 2",
+            DecodeFails(Hex("0D 03 0101 0100 0101")).Message);
+        Assert.Equal("table at offset 2 holds a duplicate key at entry 1",
+            DecodeFails(Hex("0C 01 0E 02 0101 00 0101 00")).Message);
+    }
+
+    [Fact]
+    public void A_subnet_on_the_wire_is_masked_to_its_prefix()
+    {
+        Assert.Equal(new SubnetValue(IPAddress.Parse("10.1.0.0"), 16), Decode(Hex("0A 04 0A01FFFF 10")));
+        Assert.Equal(Hex("0A 04 0A010000 10"), Encode(Decode(Hex("0A 04 0A01FFFF 10"))));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using Spillway.Engine.Data;
 
-namespace Spillway.Engine.Tests.Json;
+namespace Spillway.WebSockets.Tests.Json;
 
 /// <summary>Builders for Broker JSON v1 test input.</summary>
 internal static class JsonTestMessages

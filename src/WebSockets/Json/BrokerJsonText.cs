@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Spillway.Engine.Data;
 
-namespace Spillway.Engine.Json;
+namespace Spillway.WebSockets.Json;
 
 /// <summary>
 /// The string encodings of Broker JSON API v1 for timespan, timestamp, address, subnet and port.
@@ -15,12 +15,22 @@ internal static class BrokerJsonText
     private const long NanosPerSecond = 1_000_000_000L;
     private const int MaxQuotedLength = 64;
 
-    // Largest unit first: formatting picks the first unit that divides the value exactly.
+    // Units read. Broker's encoder writes only s, ms, us and ns (FormatTimespan does the same);
+    // min and h are read as Broker's parser (CAF) reads them, d as Zeek scripts write durations.
     private static readonly (string Suffix, long Nanos)[] TimespanUnits =
     [
         ("d", 86_400L * NanosPerSecond),
         ("h", 3_600L * NanosPerSecond),
         ("min", 60L * NanosPerSecond),
+        ("s", NanosPerSecond),
+        ("ms", 1_000_000L),
+        ("us", 1_000L),
+        ("ns", 1L),
+    ];
+
+    // Largest first: formatting picks the first unit that divides the value exactly, as Broker's encoder.
+    private static readonly (string Suffix, long Nanos)[] WrittenTimespanUnits =
+    [
         ("s", NanosPerSecond),
         ("ms", 1_000_000L),
         ("us", 1_000L),
@@ -37,10 +47,11 @@ internal static class BrokerJsonText
 
     // ---- timespan: <integer><ns|us|ms|s|min|h|d> ------------------------------------------
 
+    /// <summary>Broker's spelling: the coarsest of s, ms, us, ns that keeps the value exact; zero is <c>0s</c>.</summary>
     public static string FormatTimespan(long nanoseconds)
     {
-        if (nanoseconds == 0) return "0ns";
-        foreach (var (suffix, nanos) in TimespanUnits)
+        if (nanoseconds == 0) return "0s";
+        foreach (var (suffix, nanos) in WrittenTimespanUnits)
         {
             if (nanoseconds % nanos == 0)
                 return (nanoseconds / nanos).ToString(CultureInfo.InvariantCulture) + suffix;
@@ -75,8 +86,12 @@ internal static class BrokerJsonText
         return (long)total;
     }
 
-    // ---- timestamp: YYYY-MM-DDThh:mm:ss[.f{1,9}][Z], UTC -----------------------------------
+    // ---- timestamp: YYYY-MM-DDThh:mm:ss[.f{1,9}][Z|±hh[:mm]|±hhmm] --------------------------------
 
+    /// <summary>
+    /// Broker's spelling (no zone, meaning UTC) with milliseconds; finer digits (6 or 9) only when the
+    /// value has them, since Broker's parser reads up to nanoseconds while its encoder would drop them.
+    /// </summary>
     public static string FormatTimestamp(long nanosecondsSinceEpoch)
     {
         long seconds = Math.DivRem(nanosecondsSinceEpoch, NanosPerSecond, out long fraction);
@@ -90,11 +105,26 @@ internal static class BrokerJsonText
         return whole + "." + fraction.ToString("D9", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// ISO 8601 as Broker's parser reads it: no zone or <c>Z</c> is UTC; an offset (<c>+02:00</c>,
+    /// <c>-0200</c>, <c>+02</c>) is subtracted, so the value is always UTC.
+    /// </summary>
     public static long ParseTimestamp(string text)
     {
-        const string Expected = "expected YYYY-MM-DDThh:mm:ss with an optional fraction of up to 9 digits";
+        const string Expected =
+            "expected YYYY-MM-DDThh:mm:ss with an optional fraction of up to 9 digits and an optional Z or UTC offset (+hh:mm, +hhmm, +hh)";
         var s = text.AsSpan();
-        if (s.EndsWith("Z")) s = s[..^1];
+        int offsetSeconds = 0;
+        if (s.EndsWith("Z"))
+        {
+            s = s[..^1];
+        }
+        else if (s.Length > 19 && s[19..].IndexOfAny('+', '-') is var sign and >= 0)
+        {
+            if (!TryParseOffset(s[(19 + sign)..], out offsetSeconds))
+                throw new BrokerJsonException($"malformed timestamp {Quote(text)}: {Expected}");
+            s = s[..(19 + sign)];
+        }
         if (s.Length < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
             || !TryParseFixed(s[0..4], out int year) || !TryParseFixed(s[5..7], out int month)
             || !TryParseFixed(s[8..10], out int day) || !TryParseFixed(s[11..13], out int hour)
@@ -117,11 +147,26 @@ internal static class BrokerJsonText
             throw new BrokerJsonException($"malformed timestamp {Quote(text)}: date or time field out of range");
         }
         long ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks;
-        Int128 nanos = (Int128)((ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond) * NanosPerSecond + fraction;
+        Int128 nanos = ((Int128)((ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond) - offsetSeconds) * NanosPerSecond + fraction;
         if (nanos < long.MinValue || nanos > long.MaxValue)
             throw new BrokerJsonException(
                 $"timestamp {Quote(text)} is out of range (nanoseconds since 1970 must fit in 64 bits)");
         return (long)nanos;
+    }
+
+    /// <summary><c>±hh</c>, <c>±hhmm</c> or <c>±hh:mm</c>, hours 0..23 and minutes 0..59, as seconds east of UTC.</summary>
+    private static bool TryParseOffset(ReadOnlySpan<char> text, out int seconds)
+    {
+        seconds = 0;
+        if (text.Length is not (3 or 5 or 6) || (text.Length == 6 && text[3] != ':')) return false;
+        var minutesText = text.Length switch { 5 => text[3..5], 6 => text[4..6], _ => "00" };
+        if (!TryParseFixed(text[1..3], out int hours) || !TryParseFixed(minutesText, out int minutes)
+            || hours > 23 || minutes > 59)
+        {
+            return false;
+        }
+        seconds = (text[0] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+        return true;
     }
 
     // ---- address: dotted quad or IPv6 ------------------------------------------------------

@@ -5,7 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spillway.Engine.Data;
 
-namespace Spillway.Engine.Json;
+namespace Spillway.WebSockets.Json;
 
 /// <summary>
 /// Broker's WebSocket JSON API v1 (DESIGN.md section 6): the client's subscription list, data
@@ -19,7 +19,7 @@ namespace Spillway.Engine.Json;
 /// infinite real, containers nested deeper than <see cref="MaxNestingDepth"/>, a null item) also
 /// throws <see cref="BrokerJsonException"/>.
 /// </remarks>
-public static class BrokerJson
+internal static class BrokerJson
 {
     /// <summary>The error code for any input that cannot be decoded.</summary>
     public const string DeserializationFailed = "deserialization_failed";
@@ -92,7 +92,8 @@ public static class BrokerJson
     }
 
     /// <summary>
-    /// Parses <c>{"type":"data-message","topic":"/foo/bar","@data-type":"count","data":1}</c>.
+    /// Parses <c>{"type":"data-message","topic":"/foo/bar","@data-type":"count","data":1}</c>;
+    /// <c>"type"</c> may be left out.
     /// </summary>
     public static (string Topic, Value Value) ParseDataMessage(ReadOnlySpan<byte> utf8)
     {
@@ -100,13 +101,15 @@ public static class BrokerJson
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             throw new BrokerJsonException($"message must be a JSON object, got {Describe(root.ValueKind)}");
-        if (!root.TryGetProperty("type"u8, out var type))
-            throw new BrokerJsonException("message lacks \"type\" (expected \"data-message\")");
-        if (type.ValueKind != JsonValueKind.String)
-            throw new BrokerJsonException($"message \"type\" must be a string, got {Describe(type.ValueKind)}");
-        if (!type.ValueEquals("data-message"u8))
-            throw new BrokerJsonException(
-                $"unexpected message type {BrokerJsonText.Quote(ReadString(type, "type"))} (expected 'data-message')");
+        // Broker and Zeek read a message without "type" as a data message (Broker's own error test sends one).
+        if (root.TryGetProperty("type"u8, out var type))
+        {
+            if (type.ValueKind != JsonValueKind.String)
+                throw new BrokerJsonException($"message \"type\" must be a string, got {Describe(type.ValueKind)}");
+            if (!type.ValueEquals("data-message"u8))
+                throw new BrokerJsonException(
+                    $"unexpected message type {BrokerJsonText.Quote(ReadString(type, "type"))} (expected 'data-message')");
+        }
         if (!root.TryGetProperty("topic"u8, out var topicElement))
             throw new BrokerJsonException("data message lacks \"topic\"");
         if (topicElement.ValueKind != JsonValueKind.String)
@@ -200,18 +203,13 @@ public static class BrokerJson
             case ValueKind.Vector:
                 return new VectorValue(ParseItems(data, "vector", depth + 1));
             case ValueKind.Set:
-            {
-                var items = ParseItems(data, "set", depth + 1);
-                var seen = new HashSet<Value>();
-                for (int i = 0; i < items.Length; i++)
-                {
-                    if (!seen.Add(items[i]))
-                        throw new BrokerJsonException($"set holds a duplicate element at index {i}");
-                }
-                return new SetValue(items);
-            }
+                return SetValue.TryCreate(ParseItems(data, "set", depth + 1), out var set, out int duplicate)
+                    ? set
+                    : throw new BrokerJsonException($"set holds a duplicate element at index {duplicate}");
             case ValueKind.Table:
-                return new TableValue(ParseEntries(data, depth + 1));
+                return TableValue.TryCreate(ParseEntries(data, depth + 1), out var table, out int duplicateKey)
+                    ? table
+                    : throw new BrokerJsonException($"table holds a duplicate key at entry {duplicateKey}");
             default:
                 throw new BrokerJsonException($"unknown @data-type {BrokerJsonText.Quote(typeName)}");
         }
@@ -267,7 +265,6 @@ public static class BrokerJson
             throw new BrokerJsonException(
                 $"table value must be a JSON array of {{\"key\":…,\"value\":…}} objects, got {DescribeData(data)}");
         var entries = ImmutableArray.CreateBuilder<KeyValuePair<Value, Value>>(data.GetArrayLength());
-        var keys = new HashSet<Value>();
         int i = 0;
         foreach (var entry in data.EnumerateArray())
         {
@@ -278,10 +275,7 @@ public static class BrokerJson
                 throw new BrokerJsonException($"table entry {i} lacks \"key\"");
             if (!entry.TryGetProperty("value"u8, out var valueElement))
                 throw new BrokerJsonException($"table entry {i} lacks \"value\"");
-            var key = ParseValue(keyElement, level);
-            if (!keys.Add(key))
-                throw new BrokerJsonException($"table holds a duplicate key at entry {i}");
-            entries.Add(new KeyValuePair<Value, Value>(key, ParseValue(valueElement, level)));
+            entries.Add(new KeyValuePair<Value, Value>(ParseValue(keyElement, level), ParseValue(valueElement, level)));
             i++;
         }
         return entries.MoveToImmutable();
@@ -464,7 +458,7 @@ public static class BrokerJson
                 if (!double.IsFinite(r.Value))
                     throw new BrokerJsonException(
                         $"real value {r.Value.ToString(CultureInfo.InvariantCulture)} cannot be represented in JSON");
-                writer.WriteNumberValue(r.Value);
+                WriteReal(writer, r.Value);
                 break;
             case TimespanValue t:
                 writer.WriteStringValue(BrokerJsonText.FormatTimespan(t.Nanoseconds));
@@ -515,6 +509,23 @@ public static class BrokerJson
             default:
                 throw new BrokerJsonException($"value of type {value.GetType().Name} cannot be encoded");
         }
+    }
+
+    /// <summary>
+    /// Always a JSON double (<c>42.0</c>, never <c>42</c>): Broker's decoder answers an integral number for
+    /// a real with <c>deserialization_failed</c>. Shortest text that reads back to the same double.
+    /// </summary>
+    private static void WriteReal(Utf8JsonWriter writer, double value)
+    {
+        Span<byte> text = stackalloc byte[40];
+        if (!value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture))
+            throw new BrokerJsonException($"real value {value.ToString(CultureInfo.InvariantCulture)} cannot be formatted");
+        if (text[..length].IndexOfAny((byte)'.', (byte)'E', (byte)'e') < 0)
+        {
+            text[length++] = (byte)'.';
+            text[length++] = (byte)'0';
+        }
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     private static void WriteItems(Utf8JsonWriter writer, ImmutableArray<Value> items, string typeName, int level)

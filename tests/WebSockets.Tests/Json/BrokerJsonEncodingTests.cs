@@ -1,9 +1,9 @@
 using System.Net;
 using Spillway.Engine.Data;
-using Spillway.Engine.Json;
-using static Spillway.Engine.Tests.Json.JsonTestMessages;
+using Spillway.WebSockets.Json;
+using static Spillway.WebSockets.Tests.Json.JsonTestMessages;
 
-namespace Spillway.Engine.Tests.Json;
+namespace Spillway.WebSockets.Tests.Json;
 
 /// <summary>Exact JSON text produced, and exact values decoded from hand-written JSON.</summary>
 public class BrokerJsonEncodingTests
@@ -44,6 +44,7 @@ public class BrokerJsonEncodingTests
         { "true", "{\"@data-type\":\"boolean\",\"data\":true}" },
         { "integer", "{\"@data-type\":\"integer\",\"data\":-42}" },
         { "real", "{\"@data-type\":\"real\",\"data\":1.5}" },
+        { "real integral", "{\"@data-type\":\"real\",\"data\":42.0}" },
         { "timespan", "{\"@data-type\":\"timespan\",\"data\":\"1500ms\"}" },
         { "timestamp", "{\"@data-type\":\"timestamp\",\"data\":\"2022-04-10T07:00:00.000\"}" },
         { "string", "{\"@data-type\":\"string\",\"data\":\"h\\\"i\"}" },
@@ -63,6 +64,7 @@ public class BrokerJsonEncodingTests
         ["true"] = BooleanValue.True,
         ["integer"] = new IntegerValue(-42),
         ["real"] = new RealValue(1.5),
+        ["real integral"] = new RealValue(42),
         ["timespan"] = new TimespanValue(1_500_000_000),
         ["timestamp"] = new TimestampValue(1_649_574_000_000_000_000),
         ["string"] = new StringValue("h\"i"),
@@ -130,21 +132,21 @@ public class BrokerJsonEncodingTests
     }
 
     [Theory]
-    [InlineData(0L, "0ns")]
+    [InlineData(0L, "0s")]
     [InlineData(1L, "1ns")]
     [InlineData(-3L, "-3ns")]
     [InlineData(1500L, "1500ns")]
     [InlineData(2000L, "2us")]
     [InlineData(1_500_000_000L, "1500ms")]
     [InlineData(3_000_000_000L, "3s")]
-    [InlineData(60_000_000_000L, "1min")]
-    [InlineData(5_400_000_000_000L, "90min")]
-    [InlineData(7_200_000_000_000L, "2h")]
-    [InlineData(86_400_000_000_000L, "1d")]
-    [InlineData(-172_800_000_000_000L, "-2d")]
+    [InlineData(60_000_000_000L, "60s")]
+    [InlineData(5_400_000_000_000L, "5400s")]
+    [InlineData(7_200_000_000_000L, "7200s")]
+    [InlineData(86_400_000_000_000L, "86400s")]
+    [InlineData(-172_800_000_000_000L, "-172800s")]
     [InlineData(long.MaxValue, "9223372036854775807ns")]
     [InlineData(long.MinValue, "-9223372036854775808ns")]
-    public void TimespanUsesTheLargestExactUnit(long nanoseconds, string expected)
+    public void TimespanUsesTheLargestExactUnitBrokerWrites(long nanoseconds, string expected)
     {
         var json = Text(BrokerJson.EncodeDataMessage("/t", new TimespanValue(nanoseconds)));
 
@@ -195,6 +197,13 @@ public class BrokerJsonEncodingTests
     [InlineData("1969-12-31T23:59:59.999999999", -1L)]
     [InlineData("2024-02-29T23:59:59.000", 1_709_251_199_000_000_000L)]
     [InlineData("2262-04-11T23:47:16.854775807", long.MaxValue)]
+    [InlineData("2022-04-10T09:00:00+02:00", 1_649_574_000_000_000_000L)]
+    [InlineData("2022-04-10T05:00:00-0200", 1_649_574_000_000_000_000L)]
+    [InlineData("2022-04-10T09:00:00+02", 1_649_574_000_000_000_000L)]
+    [InlineData("2022-04-10T07:00:00+00:00", 1_649_574_000_000_000_000L)]
+    [InlineData("2022-04-10T12:30:00.123456789+05:30", 1_649_574_000_123_456_789L)]
+    [InlineData("2022-04-09T23:59:59.5-07:00", 1_649_573_999_500_000_000L)]
+    [InlineData("1970-01-01T00:00:00+01:00", -3_600_000_000_000L)]
     public void TimestampParsesAsUtc(string text, long expectedNanoseconds)
     {
         var value = BrokerJson.ParseDataMessage(DataMessage("timestamp", $"\"{text}\"")).Value;
@@ -207,25 +216,78 @@ public class BrokerJsonEncodingTests
     [InlineData("255.255.255.255", "255.255.255.255")]
     [InlineData("::", "::")]
     [InlineData("2001:DB8:0:0:0:0:0:1", "2001:db8::1")]
-    [InlineData("::ffff:1.2.3.4", "::ffff:1.2.3.4")]
+    [InlineData("::ffff:1.2.3.4", "1.2.3.4")]
+    [InlineData("::FFFF:c0a8:1", "192.168.0.1")]
+    [InlineData("fe80::1%3", "fe80::1")]
     public void AddressParsesStrictFormsAndPrintsCanonically(string text, string canonical)
     {
         var value = BrokerJson.ParseDataMessage(DataMessage("address", $"\"{text}\"")).Value;
 
-        Assert.Equal(new AddressValue(IPAddress.Parse(text)), value);
+        Assert.Equal(new AddressValue(IPAddress.Parse(canonical)), value);
         Assert.Equal(
             $"{{\"type\":\"data-message\",\"topic\":\"/t\",\"@data-type\":\"address\",\"data\":\"{canonical}\"}}",
             Text(BrokerJson.EncodeDataMessage("/t", value)));
     }
 
-    [Fact]
-    public void SubnetKeepsTheNetworkAsGiven()
+    [Theory]
+    [InlineData("192.168.1.77/24", "192.168.1.0/24")]
+    [InlineData("10.1.2.3/8", "10.0.0.0/8")]
+    [InlineData("10.1.2.3/32", "10.1.2.3/32")]
+    [InlineData("2001:db8::1/32", "2001:db8::/32")]
+    [InlineData("::ffff:192.168.1.77/120", "192.168.1.0/24")]
+    public void SubnetIsMaskedToItsPrefix(string text, string canonical)
     {
-        var value = BrokerJson.ParseDataMessage(DataMessage("subnet", "\"10.1.2.3/8\"")).Value;
+        var value = BrokerJson.ParseDataMessage(DataMessage("subnet", $"\"{text}\"")).Value;
 
-        Assert.Equal(new SubnetValue(IPAddress.Parse("10.1.2.3"), 8), value);
-        Assert.Equal(new SubnetValue(IPAddress.Parse("2001:db8::"), 32),
-            BrokerJson.ParseDataMessage(DataMessage("subnet", "\"2001:db8::/32\"")).Value);
+        Assert.Equal(
+            $"{{\"type\":\"data-message\",\"topic\":\"/t\",\"@data-type\":\"subnet\",\"data\":\"{canonical}\"}}",
+            Text(BrokerJson.EncodeDataMessage("/t", value)));
+    }
+
+    [Theory]
+    [InlineData(42.0, "42.0")]
+    [InlineData(0.0, "0.0")]
+    [InlineData(-0.0, "-0.0")]
+    [InlineData(-7.0, "-7.0")]
+    [InlineData(1.5, "1.5")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(1e16, "10000000000000000.0")]
+    [InlineData(1e300, "1E+300")]
+    [InlineData(123456789012345.0, "123456789012345.0")]
+    [InlineData(1e-7, "1E-07")]
+    [InlineData(double.MaxValue, "1.7976931348623157E+308")]
+    [InlineData(double.Epsilon, "5E-324")]
+    public void RealIsAlwaysAJsonDouble(double real, string expected)
+    {
+        Assert.Equal(
+            $"{{\"type\":\"data-message\",\"topic\":\"/t\",\"@data-type\":\"real\",\"data\":{expected}}}",
+            Text(BrokerJson.EncodeDataMessage("/t", new RealValue(real))));
+    }
+
+    [Fact]
+    public void SetsAndTablesAreWrittenInBrokersOrder()
+    {
+        var (_, set) = BrokerJson.ParseDataMessage(DataMessage("set",
+            "[{\"@data-type\":\"string\",\"data\":\"b\"},{\"@data-type\":\"count\",\"data\":2},{\"@data-type\":\"string\",\"data\":\"a\"}]"));
+        Assert.Equal(
+            "{\"type\":\"data-message\",\"topic\":\"/t\",\"@data-type\":\"set\",\"data\":[{\"@data-type\":\"count\",\"data\":2},{\"@data-type\":\"string\",\"data\":\"a\"},{\"@data-type\":\"string\",\"data\":\"b\"}]}",
+            Text(BrokerJson.EncodeDataMessage("/t", set)));
+
+        var table = new TableValue(
+            KeyValuePair.Create<Value, Value>(new StringValue("z"), new CountValue(1)),
+            KeyValuePair.Create<Value, Value>(new IntegerValue(-1), new CountValue(2)));
+        Assert.Equal(
+            "{\"type\":\"data-message\",\"topic\":\"/t\",\"@data-type\":\"table\",\"data\":[{\"key\":{\"@data-type\":\"integer\",\"data\":-1},\"value\":{\"@data-type\":\"count\",\"data\":2}},{\"key\":{\"@data-type\":\"string\",\"data\":\"z\"},\"value\":{\"@data-type\":\"count\",\"data\":1}}]}",
+            Text(BrokerJson.EncodeDataMessage("/t", table)));
+    }
+
+    [Fact]
+    public void DataMessageWithoutTypeIsADataMessage()
+    {
+        var (topic, value) = BrokerJson.ParseDataMessage("{\"topic\":\"/a\",\"@data-type\":\"count\",\"data\":1}"u8);
+
+        Assert.Equal("/a", topic);
+        Assert.Equal(new CountValue(1), value);
     }
 
     [Fact]

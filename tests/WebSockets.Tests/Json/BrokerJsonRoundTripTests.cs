@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using Spillway.Engine.Data;
-using Spillway.Engine.Json;
+using Spillway.WebSockets.Json;
 
-namespace Spillway.Engine.Tests.Json;
+namespace Spillway.WebSockets.Tests.Json;
 
 public class BrokerJsonRoundTripTests
 {
