@@ -8,7 +8,7 @@ using Spillway.Engine.Data;
 namespace Spillway.WebSockets.Json;
 
 /// <summary>
-/// Broker's WebSocket JSON API v1 (DESIGN.md section 6): the client's subscription list, data
+/// Broker's WebSocket JSON API v1 (docs/broker-compat.md): the client's subscription list, data
 /// messages in both directions, the ack and the error message. Every value is an object
 /// <c>{"@data-type":…,"data":…}</c>; a data message carries its value's two members at top level
 /// beside <c>type</c> and <c>topic</c>.
