@@ -9,6 +9,7 @@ public static class SpillwayMetrics
         "spillway_peer_buffer_messages",
         "spillway_peer_buffer_recent_max_messages",
         "spillway_peer_buffer_overflows_total",
+        "spillway_peer_messages_offered_total",
         "spillway_backpressure_disconnects_total",
         "spillway_peer_buffer_capacity_messages",
         "spillway_peer_messages_offered_total",

@@ -37,6 +37,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
             (MetricNames.PeerBufferMessages, "gauge", MetricNames.PeerBufferMessagesHelp),
             (MetricNames.PeerBufferRecentMaxMessages, "gauge", MetricNames.PeerBufferRecentMaxMessagesHelp),
             (MetricNames.PeerBufferOverflowsTotal, "counter", MetricNames.PeerBufferOverflowsHelp),
+            (MetricNames.PeerMessagesOfferedTotal, "counter", MetricNames.PeerMessagesOfferedHelp),
             (MetricNames.BackpressureDisconnectsTotal, "counter", MetricNames.BackpressureDisconnectsHelp),
             (MetricNames.PeerBufferCapacityMessages, "gauge", MetricNames.PeerBufferCapacityMessagesHelp),
             (MetricNames.WebSocketClients, "gauge", MetricNames.WebSocketClientsHelp),
