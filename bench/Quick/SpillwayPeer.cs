@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using System.Net;
+using Spillway.Engine.Buffers;
+using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
+
+namespace Spillway.Bench.Quick;
+
+/// <summary>
+/// Every use of engine types by the quick set lives here (the rest of the harness sees ports,
+/// counters and <see cref="IBenchSender"/>), so renames in the engine touch one file.
+/// </summary>
+internal static class SpillwayPeer
+{
+    public const string Topic = "bench/tp";
+
+    /// <summary>Subscribing side: <paramref name="count"/> endpoints, each listening on its own loopback port.</summary>
+    public static (IAsyncDisposable Owner, int[] Ports) StartReceivers(int count, SharedCounters counters, LatencyRecorder? recorder)
+    {
+        var endpoints = new List<Endpoint>();
+        var subscriptions = new List<IDisposable>();
+        var ports = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var endpoint = new Endpoint();
+            // Subscribe before listening, so the hello already carries the subscription.
+            subscriptions.Add(recorder is null
+                ? endpoint.Subscribe(Topic, (_, _) => counters.Add(SharedCounters.Delivered, 1))
+                : endpoint.Subscribe(Topic, (_, value) =>
+                {
+                    if (value is VectorValue { Items: [IntegerValue stamp, ..] }) recorder.Record(stamp.Value);
+                    counters.Add(SharedCounters.Delivered, 1);
+                }));
+            ports[i] = endpoint.Listen(IPAddress.Loopback, 0);
+            endpoints.Add(endpoint);
+        }
+        return (new Owner(endpoints, subscriptions), ports);
+    }
+
+    private sealed class Owner(List<Endpoint> endpoints, List<IDisposable> subscriptions) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var s in subscriptions) s.Dispose();
+            foreach (var e in endpoints) await e.DisposeAsync();
+        }
+    }
+
+    /// <summary>Publishing side: one endpoint peered with every port; returns once all peerings are up.</summary>
+    public static async Task<IBenchSender> ConnectAsync(int[] ports, int payload)
+    {
+        var endpoint = new Endpoint(new EndpointOptions { PeerOverflowPolicy = OverflowPolicy.DropNewest });
+        var peers = new List<EndpointId>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        endpoint.PeerAdded += (_, e) =>
+        {
+            lock (peers)
+            {
+                peers.Add(e.Peer.EndpointId);
+                if (peers.Count == ports.Length) all.TrySetResult();
+            }
+        };
+        foreach (var port in ports) endpoint.Peer("127.0.0.1", port);
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return new Sender(endpoint, [.. peers], payload);
+    }
+
+    private sealed class Sender(Endpoint endpoint, EndpointId[] peers, int payload) : IBenchSender
+    {
+        private readonly Value _value = Value.Of(new string('x', payload));
+        // Latency messages: [stamp, padding] so the frame is about as large as the throughput one.
+        private readonly StringValue _pad = new(new string('x', Math.Max(0, payload - 10)));
+        private readonly int _highWater = endpoint.Options.PeerBufferSize / 2;
+
+        public void Send(long stamp)
+        {
+            if (stamp == 0) endpoint.Publish(Topic, _value);
+            else endpoint.Publish(Topic, new VectorValue(ImmutableArray.Create<Value>(new IntegerValue(stamp), _pad)));
+        }
+
+        public bool Congested
+        {
+            get
+            {
+                foreach (var peer in peers)
+                    if (endpoint.TryGetPeeringStats(peer, out var s) && s.Queued > _highWater) return true;
+                return false;
+            }
+        }
+
+        public long ClientDrops
+        {
+            get
+            {
+                long overflows = 0;
+                foreach (var peer in peers)
+                    if (endpoint.TryGetPeeringStats(peer, out var s)) overflows += s.Overflows;
+                return overflows;
+            }
+        }
+
+        public ValueTask DisposeAsync() => endpoint.DisposeAsync();
+    }
+}
