@@ -3,6 +3,7 @@ using System.Net;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
+using Spillway.Engine.Wire;
 
 namespace Spillway.Bench.Quick;
 
@@ -13,6 +14,9 @@ namespace Spillway.Bench.Quick;
 internal static class SpillwayPeer
 {
     public const string Topic = "bench/tp";
+
+    /// <summary>Bytes on the wire for one throughput message of <paramref name="payload"/> characters.</summary>
+    public static int FrameSize(int payload) => FrameCodec.EncodeData(Topic, Value.Of(new string('x', payload))).Length;
 
     /// <summary>Subscribing side: <paramref name="count"/> endpoints, each listening on its own loopback port.</summary>
     public static (IAsyncDisposable Owner, int[] Ports) StartReceivers(int count, SharedCounters counters, LatencyRecorder? recorder)
