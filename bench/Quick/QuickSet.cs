@@ -9,12 +9,12 @@ namespace Spillway.Bench.Quick;
 /// The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
 /// limits, latency at fixed rates, fan-out and scrape at scale, in one run that prints one table.
 ///
-///   quick [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]
+///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]
 /// </summary>
 internal static class QuickSet
 {
     private static readonly int[] Payloads = [64, 1024];
-    private static readonly string[] Systems = ["spillway", "nats", "redis"];
+    private static readonly string[] AllSystems = ["spillway", "nats", "redis"];
     private static readonly double[] Rates = [10_000, 100_000, 1_000_000];
     private static readonly int[] FanOut = [1, 4, 16, 64];
     private static readonly int[] ScrapePeers = [10, 100, 1000, 10_000];
@@ -25,6 +25,7 @@ internal static class QuickSet
         var seconds = 3.0;
         var warmup = 1.0;
         var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape"]);
+        var systems = AllSystems;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,8 +34,9 @@ internal static class QuickSet
                 case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": only = [.. args[++i].Split(',')]; break;
+                case "--systems": systems = args[++i].Split(','); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]");
                     return 2;
             }
         }
@@ -49,7 +51,7 @@ internal static class QuickSet
         };
 
         using var nats = only.Overlaps(["throughput", "latency"]) ? ServerProcess.StartNats() : null;
-        using var redis = only.Contains("throughput") ? ServerProcess.StartRedis() : null;
+        using var redis = only.Contains("throughput") && systems.Contains("redis") ? ServerProcess.StartRedis() : null;
         if (nats is not null) header.Add($"{nats.Version} on 127.0.0.1:{nats.Port} (core pub/sub, no JetStream)");
         if (redis is not null) header.Add($"{redis.Version.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)} on 127.0.0.1:{redis.Port} (save \"\", appendonly no)");
         int Port(string system) => system switch { "nats" => nats!.Port, "redis" => redis!.Port, _ => 0 };
@@ -63,7 +65,7 @@ internal static class QuickSet
             for (var rep = 0; rep < reps; rep++)
             {
                 // Interleaved: every rep runs every system and payload, in a rotated order.
-                var order = Systems.Skip(rep % Systems.Length).Concat(Systems.Take(rep % Systems.Length)).ToArray();
+                var order = systems.Skip(rep % systems.Length).Concat(systems.Take(rep % systems.Length)).ToArray();
                 foreach (var payload in Payloads)
                     foreach (var system in order)
                     {
@@ -79,8 +81,8 @@ internal static class QuickSet
             foreach (var payload in Payloads)
             {
                 var target = payload == 64 ? 10 : 5;
-                var ours = Stats.Median(results[("spillway", payload)].Select(r => r.MsgsPerSecond).ToList());
-                foreach (var system in Systems)
+                var ours = results.TryGetValue(("spillway", payload), out var mine) ? Stats.Median(mine.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
+                foreach (var system in systems)
                 {
                     var rs = results[(system, payload)];
                     var rates = rs.Select(r => r.MsgsPerSecond).ToList();
@@ -92,7 +94,7 @@ internal static class QuickSet
             var rawMedian = Stats.Median(raw);
             table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw, x => Stats.Bytes(x) + "/s"));
             var frame = SpillwayPeer.FrameSize(1024);
-            var kib = Stats.Median(results[("spillway", 1024)].Select(r => r.MsgsPerSecond).ToList());
+            var kib = results.TryGetValue(("spillway", 1024), out var k) ? Stats.Median(k.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
             var fraction = kib * frame / rawMedian;
             table.Add($"1 KiB throughput as bytes/s ({frame} B frames)", "spillway", Stats.Bytes(kib * frame) + "/s", $"payload {Stats.Bytes(kib * 1024)}/s", "",
                 Verdict($"{Stats.F(fraction * 100)}% of raw", fraction >= 0.75, ">= 75%"));
@@ -110,9 +112,11 @@ internal static class QuickSet
                     var r = await Trials.LatencyAsync(system, Port(system), 64, rate, w, m);
                     p99[(system, rate)] = r.P99;
                     Progress($"latency {system,-8} at {Stats.Rate(rate)}msgs/s offered ({Stats.Rate(r.SentPerSecond)}/s sent): p50 {Stats.F(r.P50)} us, p99 {Stats.F(r.P99)} us, p99.9 {Stats.F(r.P999)} us, max {Stats.F(r.Max)} us, {r.Samples:N0} samples, lost {r.Lost:N0}");
+                    var sustained = r.SentPerSecond >= 0.95 * rate && r.Lost == 0;
                     var verdict = system == "nats" && rate == 100_000
                         ? Verdict($"spillway p99 {Stats.F(p99[("spillway", rate)] / r.P99, 2)}x nats", p99[("spillway", rate)] <= r.P99, "<= 1x")
                         : "";
+                    if (!sustained) verdict = ("not sustained; " + verdict).TrimEnd(' ', ';');
                     table.Add($"latency @{Stats.Rate(rate)}msgs/s p50 (p99 / p99.9) us", system, Stats.F(r.P50),
                         $"p99 {Stats.F(r.P99)} / p99.9 {Stats.F(r.P999)}; sent {Stats.Rate(r.SentPerSecond)}/s", r.Lost.ToString("N0", CultureInfo.InvariantCulture), verdict);
                 }

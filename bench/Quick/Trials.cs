@@ -127,13 +127,17 @@ internal static class Trials
         var recordFrom = start + (long)(warmup.TotalSeconds * freq);
         var end = recordFrom + (long)(measure.TotalSeconds * freq);
         counters.Write(SharedCounters.RecordFrom, recordFrom);
+        // Every message of the window is sent, however late: a publisher behind its rate then shows
+        // its backlog as latency instead of never reaching the measured window. Cut off at twice the window.
+        var total = (long)((warmup + measure).TotalSeconds * rate);
+        var cutoff = end + (long)(measure.TotalSeconds * freq);
         var thread = new Thread(() =>
         {
             var i = 0L;
-            while (true)
+            while (i < total)
             {
                 var now = Stopwatch.GetTimestamp();
-                if (now >= end) break;
+                if (now >= cutoff) break;
                 var due = (long)((now - start) / ticksPerMessage) + 1;
                 if (i >= due)
                 {
@@ -141,7 +145,7 @@ internal static class Trials
                     if ((start + (long)(i * ticksPerMessage)) - now > freq / 20_000) Thread.Yield();
                     continue;
                 }
-                var batchEnd = Math.Min(due, i + 1024);
+                var batchEnd = Math.Min(Math.Min(due, total), i + 1024);
                 for (; i < batchEnd; i++) sender.Send(start + (long)(i * ticksPerMessage));
                 Volatile.Write(ref sent, i);
             }
@@ -149,10 +153,11 @@ internal static class Trials
         }) { IsBackground = true, Name = "paced-publisher" };
         thread.Start();
         thread.Join();
-        var total = Volatile.Read(ref sent);
-        var delivered = await DrainAsync(counters, total);
+        var sentTotal = Volatile.Read(ref sent);
+        var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var delivered = await DrainAsync(counters, sentTotal);
         var fields = child.Latency().Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        return new LatencyResult(rate, total / (warmup + measure).TotalSeconds, (long)fields[0], fields[1], fields[2], fields[3], fields[4], total - delivered);
+        return new LatencyResult(rate, sentTotal / sendSeconds, (long)fields[0], fields[1], fields[2], fields[3], fields[4], sentTotal - delivered);
     }
 
     /// <summary>
