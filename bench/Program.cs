@@ -11,5 +11,5 @@ if (args.Length > 0 && args[0] == "quick")
 if (args.Length > 0 && args[0] == "quick-child")
     return await Spillway.Bench.Quick.SubscriberProcess.RunChildAsync(args[1..]);
 
-BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks)]).Run(args);
 return 0;

@@ -51,9 +51,10 @@ internal static class SpillwayPeer
     }
 
     /// <summary>Publishing side: one endpoint peered with every port; returns once all peerings are up.</summary>
-    public static async Task<IBenchSender> ConnectAsync(int[] ports, int payload)
+    /// <param name="dropOldest">The engine's default policy (steady state under overflow: evict the oldest); otherwise drop_newest, which the flow-controlled trials use.</param>
+    public static async Task<IBenchSender> ConnectAsync(int[] ports, int payload, bool dropOldest = false)
     {
-        var endpoint = new Endpoint(new EndpointOptions { PeerOverflowPolicy = OverflowPolicy.DropNewest });
+        var endpoint = new Endpoint(new EndpointOptions { PeerOverflowPolicy = dropOldest ? OverflowPolicy.DropOldest : OverflowPolicy.DropNewest });
         var peers = new List<EndpointId>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         endpoint.PeerAdded += (_, e) =>

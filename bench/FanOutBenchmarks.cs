@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using Spillway.Bench.Quick;
+
+namespace Spillway.Bench;
+
+/// <summary>
+/// Publish cost with 1, 4, 16 and 64 subscribing peers (real endpoints over loopback TCP, in this
+/// process, draining while the benchmark publishes). The engine's default drop_oldest policy keeps
+/// the buffers bounded when the receivers fall behind, so the steady state may include evictions.
+/// One encoded frame is shared by every peer: Allocated must not grow with Peers.
+/// </summary>
+[Config(typeof(Config))]
+[MemoryDiagnoser]
+public class FanOutBenchmarks
+{
+    private const int PerInvoke = 1024;
+
+    private sealed class Config : ManualConfig
+    {
+        public Config() =>
+            AddJob(Job.Default.WithId("Short").WithToolchain(BenchProjectGenerator.Toolchain).WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10));
+    }
+
+    [Params(1, 4, 16, 64)]
+    public int Peers { get; set; }
+
+    private SharedCounters _counters = null!;
+    private IAsyncDisposable _receivers = null!;
+    private IBenchSender _sender = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _counters = SharedCounters.Create();
+        (_receivers, var ports) = SpillwayPeer.StartReceivers(Peers, _counters, recorder: null);
+        _sender = await SpillwayPeer.ConnectAsync(ports, 64, dropOldest: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = PerInvoke)]
+    public void Publish64B()
+    {
+        for (var i = 0; i < PerInvoke; i++) _sender.Send(0);
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _sender.DisposeAsync();
+        await _receivers.DisposeAsync();
+        _counters.Dispose();
+    }
+}
