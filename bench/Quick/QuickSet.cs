@@ -44,6 +44,7 @@ internal static class QuickSet
         var clock = Stopwatch.StartNew();
         var loads = new List<double> { LoadAverage() };
         var table = new ResultTable();
+        FanOutResult? idle = null;
         var header = new List<string>
         {
             $"date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores ({Cpu()}); .NET {Environment.Version}; {RuntimeInformation.OSDescription}",
@@ -126,6 +127,7 @@ internal static class QuickSet
         if (only.Contains("fanout"))
         {
             var fan = new List<FanOutResult>();
+            idle = null;
             foreach (var peers in FanOut)
             {
                 var r = await Trials.FanOutAsync(peers, 64, w, m);
@@ -133,6 +135,7 @@ internal static class QuickSet
                 Progress($"fan-out to {peers,2} peers: {Stats.F(r.NanosPerPublish)} ns and {Stats.F(r.BytesPerPublish)} B per publish, {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered in all, lost {r.Lost:N0}");
                 table.Add($"fan-out {peers} peers: ns per publish", "spillway", Stats.F(r.NanosPerPublish),
                     $"{Stats.F(r.BytesPerPublish)} B/publish; {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered", r.Lost.ToString("N0", CultureInfo.InvariantCulture));
+                idle = r;
             }
             var (first, last) = (fan[0], fan[^1]);
             var nsPerPeer = (last.NanosPerPublish - first.NanosPerPublish) / (last.Peers - first.Peers);
@@ -151,9 +154,10 @@ internal static class QuickSet
                     var r = await ScrapeAtScale.MeasureAsync(exporter, peers);
                     if (exporter == MetricsExporterKind.OpenTelemetry) otel.Add(r);
                     var name = exporter == MetricsExporterKind.OpenTelemetry ? "opentelemetry (default)" : "prometheus-net";
-                    Progress($"scrape {peers,5} peers {name}: {Stats.F(r.Milliseconds, 2)} ms, {r.Bytes:N0} B, {Stats.Bytes(r.AllocatedBytes)} allocated, {r.Series} series");
+                    Progress($"scrape {peers,5} peers {name}: {Stats.F(r.Milliseconds, 2)} ms, {r.Bytes:N0} B, {Stats.Bytes(r.AllocatedBytes)} allocated, {r.Series} of {r.ExpectedSeries} series served");
                     var verdict = peers == 1000 && exporter == MetricsExporterKind.OpenTelemetry ? Verdict($"{Stats.F(r.Milliseconds, 2)} ms", r.Milliseconds < 3, "< 3 ms") : "";
-                    table.Add($"scrape {peers} peers ({r.Series} series), ms", name, Stats.F(r.Milliseconds, 2),
+                    if (r.Series != r.ExpectedSeries) verdict = ($"SERVED {r.Series} of {r.ExpectedSeries} series; " + verdict).TrimEnd(' ', ';');
+                    table.Add($"scrape {peers} peers ({r.ExpectedSeries} series), ms", name, Stats.F(r.Milliseconds, 2),
                         $"min {Stats.F(r.MinMilliseconds, 2)}; {Stats.Bytes(r.Bytes)}, {Stats.Bytes(r.AllocatedBytes)} alloc, {Stats.F(r.Milliseconds * 1e6 / r.Series, 0)} ns/series", "", verdict);
                 }
             // Linear in series: the cost per series at 10,000 peers within 2x of that at 1,000.
@@ -164,7 +168,8 @@ internal static class QuickSet
 
         // Hooks for measurements whose features are being built now.
         table.Add("websocket: peer -> JSON client, client -> peer msgs/s", "spillway", "not measured", "hook: quick --only websocket", "", "target >= 25% of peering");
-        table.Add("memory per peering, idle / full", "spillway", "not measured", "hook: quick --only memory");
+        table.Add("memory per peering, idle (publisher side, managed heap)", "spillway", idle is null ? "not measured" : Stats.Bytes(idle.IdleBytesPerPeering),
+            idle is null ? "run with fanout" : $"{idle.Peers} idle peerings after a forced GC; full: hook quick --only memory");
         table.Add("TLS vs plaintext throughput and latency", "spillway", "not measured", "hook: quick --only tls");
 
         loads.Add(LoadAverage());

@@ -6,7 +6,7 @@ using Spillway.Telemetry.Export;
 
 namespace Spillway.Bench.Quick;
 
-internal sealed record ScrapeResult(MetricsExporterKind Exporter, int Peers, int Series, double Milliseconds, double MinMilliseconds, long Bytes, double AllocatedBytes);
+internal sealed record ScrapeResult(MetricsExporterKind Exporter, int Peers, int Series, int ExpectedSeries, double Milliseconds, double MinMilliseconds, long Bytes, double AllocatedBytes);
 
 /// <summary>
 /// /metrics of a real Kestrel host over loopback at a given number of named peers, one exporter at a
@@ -30,7 +30,8 @@ internal static class ScrapeAtScale
         using var http = new HttpClient();
         var body = await http.GetStringAsync(url);
         var series = body.Split('\n').Count(l => l.StartsWith("spillway_", StringComparison.Ordinal));
-        if (series != source.Series) throw new InvalidOperationException($"{exporter} served {series} spillway series at {peers} peers, expected {source.Series}");
+        // Not thrown: an exporter that caps its series (OpenTelemetry's per-metric cardinality limit)
+        // is a result to show, with the time per series it did serve.
         var (warm, timed) = peers >= 10_000 ? (3, 10) : peers >= 1000 ? (10, 40) : (20, 100);
         for (var i = 0; i < warm; i++) await http.GetByteArrayAsync(url);
         var times = new List<double>();
@@ -44,6 +45,6 @@ internal static class ScrapeAtScale
         }
         var allocated = (double)(GC.GetTotalAllocatedBytes(precise: true) - a0) / timed;
         await app.StopAsync();
-        return new ScrapeResult(exporter, peers, series, Stats.Median(times), times.Min(), bytes, allocated);
+        return new ScrapeResult(exporter, peers, series, source.Series, Stats.Median(times), times.Min(), bytes, allocated);
     }
 }

@@ -7,7 +7,7 @@ internal sealed record ThroughputResult(double MsgsPerSecond, long Published, lo
 
 internal sealed record LatencyResult(double OfferedPerSecond, double SentPerSecond, long Samples, double P50, double P99, double P999, double Max, long Lost);
 
-internal sealed record FanOutResult(int Peers, double NanosPerPublish, double BytesPerPublish, double DeliveredPerSecond, long Lost);
+internal sealed record FanOutResult(int Peers, double NanosPerPublish, double BytesPerPublish, double DeliveredPerSecond, long Lost, double IdleBytesPerPeering);
 
 /// <summary>
 /// One measurement each: a fresh subscriber process, one publishing thread here, counts read from
@@ -169,7 +169,10 @@ internal static class Trials
     {
         using var counters = SharedCounters.Create();
         using var child = await SubscriberProcess.StartAsync("spillway", peers, counters, latency: false);
+        var heap0 = GC.GetTotalMemory(forceFullCollection: true);
         await using var sender = await SpillwayPeer.ConnectAsync(child.Ports, payload);
+        await Task.Delay(200); // hello exchanged, drain loops parked
+        var idleBytes = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / peers;
         var window = 4096L * peers;
         long published = 0, publishTicks = 0, allocated = 0, measuring = 0;
         var stop = false;
@@ -206,6 +209,6 @@ internal static class Trials
         var total = Volatile.Read(ref measuring) * peers;
         var delivered = await DrainAsync(counters, total);
         var nanos = publishTicks * 1e9 / Stopwatch.Frequency / Math.Max(1, published);
-        return new FanOutResult(peers, nanos, (double)allocated / Math.Max(1, published), (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total - delivered);
+        return new FanOutResult(peers, nanos, (double)allocated / Math.Max(1, published), (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total - delivered, idleBytes);
     }
 }
