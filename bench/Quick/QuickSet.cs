@@ -126,22 +126,31 @@ internal static class QuickSet
 
         if (only.Contains("fanout"))
         {
-            var fan = new List<FanOutResult>();
-            idle = null;
+            var runs = FanOut.ToDictionary(p => p, _ => new List<FanOutResult>());
+            for (var rep = 0; rep < reps; rep++)
+                foreach (var peers in rep % 2 == 0 ? FanOut : FanOut.Reverse())
+                {
+                    var r = await Trials.FanOutAsync(peers, 64, w, m);
+                    runs[peers].Add(r);
+                    Progress($"rep {rep + 1}/{reps} fan-out to {peers,2} peers: {Stats.F(r.NanosPerPublish)} ns and {Stats.F(r.BytesPerPublish)} B per publish, {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered in all, lost {r.Lost:N0}, idle peering {Stats.Bytes(r.IdleBytesPerPeering)}");
+                }
+            var medians = new List<(int Peers, double Nanos, double Bytes)>();
             foreach (var peers in FanOut)
             {
-                var r = await Trials.FanOutAsync(peers, 64, w, m);
-                fan.Add(r);
-                Progress($"fan-out to {peers,2} peers: {Stats.F(r.NanosPerPublish)} ns and {Stats.F(r.BytesPerPublish)} B per publish, {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered in all, lost {r.Lost:N0}");
-                table.Add($"fan-out {peers} peers: ns per publish", "spillway", Stats.F(r.NanosPerPublish),
-                    $"{Stats.F(r.BytesPerPublish)} B/publish; {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered", r.Lost.ToString("N0", CultureInfo.InvariantCulture));
-                idle = r;
+                var rs = runs[peers];
+                var nanos = rs.Select(r => r.NanosPerPublish).ToList();
+                var (ns, bytes) = (Stats.Median(nanos), Stats.Median(rs.Select(r => r.BytesPerPublish).ToList()));
+                medians.Add((peers, ns, bytes));
+                table.Add($"fan-out {peers} peers: ns per publish (64 B)", "spillway", Stats.F(ns), Stats.Spread(nanos, x => Stats.F(x)) +
+                    $"; {Stats.F(bytes)} B/publish; {Stats.Rate(Stats.Median(rs.Select(r => r.DeliveredPerSecond).ToList()))}msgs/s delivered in all",
+                    rs.Sum(r => r.Lost).ToString("N0", CultureInfo.InvariantCulture));
             }
-            var (first, last) = (fan[0], fan[^1]);
-            var nsPerPeer = (last.NanosPerPublish - first.NanosPerPublish) / (last.Peers - first.Peers);
-            var bytesPerPeer = (last.BytesPerPublish - first.BytesPerPublish) / (last.Peers - first.Peers);
+            var (first, last) = (medians[0], medians[^1]);
+            var nsPerPeer = (last.Nanos - first.Nanos) / (last.Peers - first.Peers);
+            var bytesPerPeer = (last.Bytes - first.Bytes) / (last.Peers - first.Peers);
             table.Add($"fan-out growth {first.Peers} -> {last.Peers} peers: ns per added peer", "spillway", Stats.F(nsPerPeer), $"{Stats.F(bytesPerPeer, 2)} B per added peer", "",
                 Verdict($"{Stats.F(nsPerPeer)} ns, {Stats.F(bytesPerPeer, 2)} B", nsPerPeer <= 30 && bytesPerPeer < 0.5, "<= 30 ns, 0 B"));
+            idle = runs[FanOut[^1]].OrderBy(r => r.IdleBytesPerPeering).ElementAt(runs[FanOut[^1]].Count / 2);
             loads.Add(LoadAverage());
         }
 
