@@ -2,7 +2,7 @@
 # The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
 # limits, latency, fan-out and scrape at scale; one table at the end. Under 10 minutes on 2 cores.
 #
-#   bench/run.sh [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape] [--systems spillway,nats,redis]
+#   bench/run.sh [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket] [--systems spillway,nats,redis]
 #
 # Installs the Debian packages nats-server and redis-server when missing. The bench starts its own
 # instances on free loopback ports (persistence off) and stops them at the end; nothing is left running.

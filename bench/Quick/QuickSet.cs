@@ -9,7 +9,7 @@ namespace Spillway.Bench.Quick;
 /// The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
 /// limits, latency at fixed rates, fan-out and scrape at scale, in one run that prints one table.
 ///
-///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]
+///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]
 /// </summary>
 internal static class QuickSet
 {
@@ -24,7 +24,7 @@ internal static class QuickSet
         var reps = 3;
         var seconds = 3.0;
         var warmup = 1.0;
-        var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape"]);
+        var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape", "websocket"]);
         var systems = AllSystems;
         for (var i = 0; i < args.Length; i++)
         {
@@ -36,7 +36,7 @@ internal static class QuickSet
                 case "--only": only = [.. args[++i].Split(',')]; break;
                 case "--systems": systems = args[++i].Split(','); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]");
                     return 2;
             }
         }
@@ -45,13 +45,14 @@ internal static class QuickSet
         var loads = new List<double> { LoadAverage() };
         var table = new ResultTable();
         FanOutResult? idle = null;
+        double? peering64 = null;
         var header = new List<string>
         {
             $"date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores ({Cpu()}); .NET {Environment.Version}; {RuntimeInformation.OSDescription}",
             $"reps {reps}, warmup {warmup} s, measure {seconds} s per trial; delivered = counted in a second process",
         };
 
-        using var nats = only.Overlaps(["throughput", "latency"]) ? ServerProcess.StartNats() : null;
+        using var nats = (only.Contains("throughput") && systems.Contains("nats")) || only.Contains("latency") ? ServerProcess.StartNats() : null;
         using var redis = only.Contains("throughput") && systems.Contains("redis") ? ServerProcess.StartRedis() : null;
         if (nats is not null) header.Add($"{nats.Version} on 127.0.0.1:{nats.Port} (core pub/sub, no JetStream)");
         if (redis is not null) header.Add($"{redis.Version.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)} on 127.0.0.1:{redis.Port} (save \"\", appendonly no)");
@@ -92,6 +93,7 @@ internal static class QuickSet
                     table.Add($"throughput {payload} B, msgs/s", system, Stats.Rate(median), Stats.Spread(rates, Stats.Rate), Lost(rs), verdict);
                 }
             }
+            if (results.TryGetValue(("spillway", 64), out var p64)) peering64 = Stats.Median(p64.Select(r => r.MsgsPerSecond).ToList());
             var rawMedian = Stats.Median(raw);
             table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw, x => Stats.Bytes(x) + "/s"));
             var frame = SpillwayPeer.FrameSize(1024);
@@ -176,7 +178,25 @@ internal static class QuickSet
         }
 
         // Hooks for measurements whose features are being built now.
-        table.Add("websocket: peer -> JSON client, client -> peer msgs/s", "spillway", "not measured", "hook: quick --only websocket", "", "target >= 25% of peering");
+        if (only.Contains("websocket"))
+        {
+            var (toClient, fromClient) = (new List<double>(), new List<double>());
+            for (var rep = 0; rep < reps; rep++)
+            {
+                toClient.Add(await WebSocketPath.ToClientAsync(64, w, m));
+                fromClient.Add(await WebSocketPath.FromClientAsync(64, w, m));
+                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(toClient[^1])}msgs/s, JSON client -> peer {Stats.Rate(fromClient[^1])}msgs/s");
+            }
+            var peering = peering64 ?? double.NaN;
+            var (to, from) = (Stats.Median(toClient), Stats.Median(fromClient));
+            table.Add("websocket 64 B: peer -> one JSON client, msgs/s", "spillway", Stats.Rate(to), Stats.Spread(toClient, Stats.Rate), "",
+                double.IsNaN(peering) ? "peering path not measured (add throughput)" : Verdict($"{Stats.F(to / peering * 100)}% of peering", to >= 0.25 * peering, ">= 25%"));
+            table.Add("websocket 64 B: JSON client -> peer, msgs/s", "spillway", Stats.Rate(from), Stats.Spread(fromClient, Stats.Rate), "",
+                double.IsNaN(peering) ? "" : $"{Stats.F(from / peering * 100)}% of peering");
+            loads.Add(LoadAverage());
+        }
+        else
+            table.Add("websocket: peer -> JSON client, client -> peer msgs/s", "spillway", "not measured", "hook: quick --only websocket", "", "target >= 25% of peering");
         table.Add("memory per peering, idle (publisher side, managed heap)", "spillway", idle is null ? "not measured" : Stats.Bytes(idle.IdleBytesPerPeering),
             idle is null ? "run with fanout" : $"{idle.Peers} idle peerings after a forced GC; full: hook quick --only memory");
         table.Add("TLS vs plaintext throughput and latency", "spillway", "not measured", "hook: quick --only tls");

@@ -1,5 +1,10 @@
 using System.Collections.Immutable;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Spillway.Engine.Json;
+using Spillway.WebSockets;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
@@ -106,4 +111,50 @@ internal static class SpillwayPeer
 
         public ValueTask DisposeAsync() => endpoint.DisposeAsync();
     }
+
+    // ---- the WebSocket path -------------------------------------------------------------------------
+
+    /// <summary>
+    /// A node with the WebSocket JSON gateway (Kestrel on a free loopback port) and a peering listener:
+    /// ports [peering, http]. It subscribes to nothing itself; its WebSocket clients' subscriptions are
+    /// announced to its peers.
+    /// </summary>
+    public static async Task<(IAsyncDisposable Owner, int[] Ports)> StartWebSocketNodeAsync()
+    {
+        var endpoint = new Endpoint();
+        var peeringPort = endpoint.Listen(IPAddress.Loopback, 0);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapSpillwayWebSockets(endpoint);
+        await app.StartAsync();
+        var httpPort = new Uri(app.Urls.First()).Port;
+        return (new WebSocketNode(app, endpoint), [peeringPort, httpPort]);
+    }
+
+    private sealed class WebSocketNode(WebApplication app, Endpoint endpoint) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            await endpoint.DisposeAsync();
+        }
+    }
+
+    /// <summary>A subscribing endpoint that dials <paramref name="port"/>; returns once the peering is up.</summary>
+    public static async Task<IAsyncDisposable> StartSubscriberDialingAsync(int port, SharedCounters counters)
+    {
+        var endpoint = new Endpoint();
+        var subscription = endpoint.Subscribe(Topic, (_, _) => counters.Add(SharedCounters.Delivered, 1));
+        var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        endpoint.PeerAdded += (_, _) => added.TrySetResult();
+        endpoint.Peer("127.0.0.1", port);
+        await added.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return new Owner([endpoint], [subscription]);
+    }
+
+    /// <summary>The JSON API v1 data message a WebSocket client sends for one throughput message.</summary>
+    public static byte[] JsonDataMessage(int payload) => BrokerJson.EncodeDataMessage(Topic, Value.Of(new string('x', payload)));
 }

@@ -10,7 +10,7 @@ namespace Spillway.Bench.Quick;
 ///   quick-child SYSTEM ARG COUNTERS-FILE [latency]
 ///
 /// SYSTEM is spillway (ARG = number of listening endpoints), nats or redis (ARG = server port), sink or
-/// echo (raw TCP, ARG unused). The child prints "READY port[,port...]" once it can receive, answers
+/// echo (raw TCP, ARG unused), or wsnode (a node with the WebSocket gateway: ports peering,http). The child prints "READY port[,port...]" once it can receive, answers
 /// "latency" on stdin with the recorder's summary line and exits on "quit" or end of input.
 /// </summary>
 internal sealed class SubscriberProcess : IDisposable
@@ -82,6 +82,7 @@ internal sealed class SubscriberProcess : IDisposable
             case "redis": owner = await RedisPeer.StartSubscriberAsync(arg, counters); ports = [arg]; break;
             case "sink": { (owner, var port) = RawTcp.StartSink(counters); ports = [port]; break; }
             case "echo": { (owner, var port) = RawTcp.StartEcho(); ports = [port]; break; }
+            case "wsnode": (owner, ports) = await SpillwayPeer.StartWebSocketNodeAsync(); break;
             default: Console.Error.WriteLine($"unknown system {system}"); return 2;
         }
         await using (owner)
