@@ -19,8 +19,12 @@ public class FanOutBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() =>
+        public Config()
+        {
             AddJob(Job.Default.WithId("Short").WithToolchain(BenchProjectGenerator.Toolchain).WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10));
+            // The generated project's build took over BenchmarkDotNet's default 2 minutes on the shared 2-core machine.
+            WithBuildTimeout(TimeSpan.FromMinutes(10));
+        }
     }
 
     [Params(1, 4, 16, 64)]
