@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "websocket-throughput")
     return await WebSocketThroughput.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "hashflood")
     return HashFlood.Run(args[1..]);
+// `quick ...` runs the side-by-side quick set (Quick/QuickSet.cs); `quick-child` is its subscriber process.
+if (args.Length > 0 && args[0] == "quick")
+    return await Spillway.Bench.Quick.QuickSet.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "quick-child")
+    return await Spillway.Bench.Quick.SubscriberProcess.RunChildAsync(args[1..]);
 
-BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks)]).Run(args);
 return 0;

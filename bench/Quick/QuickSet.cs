@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Spillway.Telemetry.Export;
+
+namespace Spillway.Bench.Quick;
+
+/// <summary>
+/// The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
+/// limits, latency at fixed rates, fan-out and scrape at scale, in one run that prints one table.
+///
+///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]
+/// </summary>
+internal static class QuickSet
+{
+    private static readonly int[] Payloads = [64, 1024];
+    private static readonly string[] AllSystems = ["spillway", "nats", "redis"];
+    private static readonly double[] Rates = [10_000, 100_000, 1_000_000];
+    private static readonly int[] FanOut = [1, 4, 16, 64];
+    private static readonly int[] ScrapePeers = [10, 100, 1000, 10_000];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var reps = 3;
+        var seconds = 3.0;
+        var warmup = 1.0;
+        var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape", "websocket"]);
+        var systems = AllSystems;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": only = [.. args[++i].Split(',')]; break;
+                case "--systems": systems = args[++i].Split(','); break;
+                default:
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]");
+                    return 2;
+            }
+        }
+        var (w, m) = (TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        var loads = new List<double> { LoadAverage() };
+        var table = new ResultTable();
+        FanOutResult? idle = null;
+        double? peering64 = null;
+        var header = new List<string>
+        {
+            $"date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores ({Cpu()}); .NET {Environment.Version}; {RuntimeInformation.OSDescription}",
+            $"reps {reps}, warmup {warmup} s, measure {seconds} s per trial; delivered = counted in a second process",
+        };
+
+        using var nats = (only.Contains("throughput") && systems.Contains("nats")) || only.Contains("latency") ? ServerProcess.StartNats() : null;
+        using var redis = only.Contains("throughput") && systems.Contains("redis") ? ServerProcess.StartRedis() : null;
+        if (nats is not null) header.Add($"{nats.Version} on 127.0.0.1:{nats.Port} (core pub/sub, no JetStream)");
+        if (redis is not null) header.Add($"{redis.Version.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)} on 127.0.0.1:{redis.Port} (save \"\", appendonly no)");
+        int Port(string system) => system switch { "nats" => nats!.Port, "redis" => redis!.Port, _ => 0 };
+        void Progress(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
+        foreach (var line in header) Console.WriteLine(line);
+
+        if (only.Contains("throughput"))
+        {
+            var results = new Dictionary<(string, int), List<ThroughputResult>>();
+            var raw = new List<double>();
+            for (var rep = 0; rep < reps; rep++)
+            {
+                // Interleaved: every rep runs every system and payload, in a rotated order.
+                var order = systems.Skip(rep % systems.Length).Concat(systems.Take(rep % systems.Length)).ToArray();
+                foreach (var payload in Payloads)
+                    foreach (var system in order)
+                    {
+                        var r = await Trials.ThroughputAsync(system, Port(system), payload, w, m);
+                        (results.TryGetValue((system, payload), out var list) ? list : results[(system, payload)] = []).Add(r);
+                        Progress($"rep {rep + 1}/{reps} throughput {system,-8} {payload,5} B: {Stats.Rate(r.MsgsPerSecond)}msgs/s, published {r.Published:N0}, lost {r.Lost:N0}, client drops {r.ClientDrops}, stalls {r.Stalls}");
+                    }
+                var bytes = await Trials.RawPumpAsync(w, m);
+                raw.Add(bytes);
+                Progress($"rep {rep + 1}/{reps} raw loopback TCP pump: {Stats.Bytes(bytes)}/s");
+                loads.Add(LoadAverage());
+            }
+            foreach (var payload in Payloads)
+            {
+                var target = payload == 64 ? 10 : 5;
+                var ours = results.TryGetValue(("spillway", payload), out var mine) ? Stats.Median(mine.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
+                foreach (var system in systems)
+                {
+                    var rs = results[(system, payload)];
+                    var rates = rs.Select(r => r.MsgsPerSecond).ToList();
+                    var median = Stats.Median(rates);
+                    var verdict = system == "spillway" ? "" : Verdict($"spillway {Stats.F(ours / median, 2)}x", ours / median >= target, $">= {target}x");
+                    table.Add($"throughput {payload} B, msgs/s", system, Stats.Rate(median), Stats.Spread(rates, Stats.Rate), Lost(rs), verdict);
+                }
+            }
+            if (results.TryGetValue(("spillway", 64), out var p64)) peering64 = Stats.Median(p64.Select(r => r.MsgsPerSecond).ToList());
+            var rawMedian = Stats.Median(raw);
+            table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw, x => Stats.Bytes(x) + "/s"));
+            var frame = SpillwayPeer.FrameSize(1024);
+            var kib = results.TryGetValue(("spillway", 1024), out var k) ? Stats.Median(k.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
+            var fraction = kib * frame / rawMedian;
+            table.Add($"1 KiB throughput as bytes/s ({frame} B frames)", "spillway", Stats.Bytes(kib * frame) + "/s", $"payload {Stats.Bytes(kib * 1024)}/s", "",
+                Verdict($"{Stats.F(fraction * 100)}% of raw", fraction >= 0.75, ">= 75%"));
+        }
+
+        if (only.Contains("latency"))
+        {
+            var ping = await Trials.PingPongAsync(w, m);
+            Progress($"ping-pong RTT p50 {Stats.F(ping.P50)} us, p99 {Stats.F(ping.P99)} us, p99.9 {Stats.F(ping.P999)} us ({ping.Samples:N0} round trips)");
+            table.Add("latency floor: 64 B ping-pong RTT p50 (p99 / p99.9) us", "raw TCP", Stats.F(ping.P50), $"p99 {Stats.F(ping.P99)} / p99.9 {Stats.F(ping.P999)}");
+            var p99 = new Dictionary<(string, double), double>();
+            foreach (var rate in Rates)
+                foreach (var system in new[] { "spillway", "nats" })
+                {
+                    var r = await Trials.LatencyAsync(system, Port(system), 64, rate, w, m);
+                    p99[(system, rate)] = r.P99;
+                    Progress($"latency {system,-8} at {Stats.Rate(rate)}msgs/s offered ({Stats.Rate(r.SentPerSecond)}/s sent): p50 {Stats.F(r.P50)} us, p99 {Stats.F(r.P99)} us, p99.9 {Stats.F(r.P999)} us, max {Stats.F(r.Max)} us, {r.Samples:N0} samples, lost {r.Lost:N0}");
+                    var sustained = r.SentPerSecond >= 0.95 * rate && r.Lost == 0;
+                    var verdict = system == "nats" && rate == 100_000
+                        ? Verdict($"spillway p99 {Stats.F(p99[("spillway", rate)] / r.P99, 2)}x nats", p99[("spillway", rate)] <= r.P99, "<= 1x")
+                        : "";
+                    if (!sustained) verdict = ("not sustained; " + verdict).TrimEnd(' ', ';');
+                    table.Add($"latency @{Stats.Rate(rate)}msgs/s p50 (p99 / p99.9) us", system, Stats.F(r.P50),
+                        $"p99 {Stats.F(r.P99)} / p99.9 {Stats.F(r.P999)}; sent {Stats.Rate(r.SentPerSecond)}/s", r.Lost.ToString("N0", CultureInfo.InvariantCulture), verdict);
+                }
+            loads.Add(LoadAverage());
+        }
+
+        if (only.Contains("fanout"))
+        {
+            var runs = FanOut.ToDictionary(p => p, _ => new List<FanOutResult>());
+            for (var rep = 0; rep < reps; rep++)
+                foreach (var peers in rep % 2 == 0 ? FanOut : FanOut.Reverse())
+                {
+                    var r = await Trials.FanOutAsync(peers, 64, w, m);
+                    runs[peers].Add(r);
+                    Progress($"rep {rep + 1}/{reps} fan-out to {peers,2} peers: {Stats.F(r.NanosPerPublish)} ns and {Stats.F(r.BytesPerPublish)} B per publish, {Stats.Rate(r.DeliveredPerSecond)}msgs/s delivered in all, lost {r.Lost:N0}, idle peering {Stats.Bytes(r.IdleBytesPerPeering)}");
+                }
+            var medians = new List<(int Peers, double Nanos, double Bytes)>();
+            foreach (var peers in FanOut)
+            {
+                var rs = runs[peers];
+                var nanos = rs.Select(r => r.NanosPerPublish).ToList();
+                var (ns, bytes) = (Stats.Median(nanos), Stats.Median(rs.Select(r => r.BytesPerPublish).ToList()));
+                medians.Add((peers, ns, bytes));
+                table.Add($"fan-out {peers} peers: ns per publish (64 B)", "spillway", Stats.F(ns), Stats.Spread(nanos, x => Stats.F(x)) +
+                    $"; {Stats.F(bytes)} B/publish; {Stats.Rate(Stats.Median(rs.Select(r => r.DeliveredPerSecond).ToList()))}msgs/s delivered in all",
+                    rs.Sum(r => r.Lost).ToString("N0", CultureInfo.InvariantCulture));
+            }
+            var (first, last) = (medians[0], medians[^1]);
+            var nsPerPeer = (last.Nanos - first.Nanos) / (last.Peers - first.Peers);
+            var bytesPerPeer = (last.Bytes - first.Bytes) / (last.Peers - first.Peers);
+            table.Add($"fan-out growth {first.Peers} -> {last.Peers} peers: ns per added peer", "spillway", Stats.F(nsPerPeer), $"{Stats.F(bytesPerPeer, 2)} B per added peer", "",
+                Verdict($"{Stats.F(nsPerPeer)} ns, {Stats.F(bytesPerPeer, 2)} B", nsPerPeer <= 30 && bytesPerPeer < 0.5, "<= 30 ns, 0 B"));
+            idle = runs[FanOut[^1]].OrderBy(r => r.IdleBytesPerPeering).ElementAt(runs[FanOut[^1]].Count / 2);
+            loads.Add(LoadAverage());
+        }
+
+        if (only.Contains("scrape"))
+        {
+            var otel = new List<ScrapeResult>();
+            foreach (var peers in ScrapePeers)
+                foreach (var exporter in new[] { MetricsExporterKind.OpenTelemetry, MetricsExporterKind.PrometheusNet })
+                {
+                    var r = await ScrapeAtScale.MeasureAsync(exporter, peers);
+                    if (exporter == MetricsExporterKind.OpenTelemetry) otel.Add(r);
+                    var name = exporter == MetricsExporterKind.OpenTelemetry ? "opentelemetry (default)" : "prometheus-net";
+                    Progress($"scrape {peers,5} peers {name}: {Stats.F(r.Milliseconds, 2)} ms, {r.Bytes:N0} B, {Stats.Bytes(r.AllocatedBytes)} allocated, {r.Series} of {r.ExpectedSeries} series served");
+                    var verdict = peers == 1000 && exporter == MetricsExporterKind.OpenTelemetry ? Verdict($"{Stats.F(r.Milliseconds, 2)} ms", r.Milliseconds < 3, "< 3 ms") : "";
+                    if (r.Series != r.ExpectedSeries) verdict = ($"SERVED {r.Series} of {r.ExpectedSeries} series; " + verdict).TrimEnd(' ', ';');
+                    table.Add($"scrape {peers} peers ({r.ExpectedSeries} series), ms", name, Stats.F(r.Milliseconds, 2),
+                        $"min {Stats.F(r.MinMilliseconds, 2)}; {Stats.Bytes(r.Bytes)}, {Stats.Bytes(r.AllocatedBytes)} alloc, {Stats.F(r.Milliseconds * 1e6 / r.Series, 0)} ns/series", "", verdict);
+                }
+            // Linear in series: the cost per series at 10,000 peers within 2x of that at 1,000.
+            var (k1, k10) = (otel.First(r => r.Peers == 1000), otel.First(r => r.Peers == 10_000));
+            var growth = (k10.Milliseconds / k10.Series) / (k1.Milliseconds / k1.Series);
+            table.Add("scrape growth 1k -> 10k peers: per-series cost ratio", "opentelemetry (default)", Stats.F(growth, 2), "", "", Verdict($"{Stats.F(growth, 2)}x", growth <= 2, "linear (<= 2x)"));
+        }
+
+        // Hooks for measurements whose features are being built now.
+        if (only.Contains("websocket"))
+        {
+            var (toClient, fromClient) = (new List<double>(), new List<double>());
+            for (var rep = 0; rep < reps; rep++)
+            {
+                toClient.Add(await WebSocketPath.ToClientAsync(64, w, m));
+                fromClient.Add(await WebSocketPath.FromClientAsync(64, w, m));
+                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(toClient[^1])}msgs/s, JSON client -> peer {Stats.Rate(fromClient[^1])}msgs/s");
+            }
+            var peering = peering64 ?? double.NaN;
+            var (to, from) = (Stats.Median(toClient), Stats.Median(fromClient));
+            table.Add("websocket 64 B: peer -> one JSON client, msgs/s", "spillway", Stats.Rate(to), Stats.Spread(toClient, Stats.Rate), "",
+                double.IsNaN(peering) ? "peering path not measured (add throughput)" : Verdict($"{Stats.F(to / peering * 100)}% of peering", to >= 0.25 * peering, ">= 25%"));
+            table.Add("websocket 64 B: JSON client -> peer, msgs/s", "spillway", Stats.Rate(from), Stats.Spread(fromClient, Stats.Rate), "",
+                double.IsNaN(peering) ? "" : $"{Stats.F(from / peering * 100)}% of peering");
+            loads.Add(LoadAverage());
+        }
+        else
+            table.Add("websocket: peer -> JSON client, client -> peer msgs/s", "spillway", "not measured", "hook: quick --only websocket", "", "target >= 25% of peering");
+        table.Add("memory per peering, idle (publisher side, managed heap)", "spillway", idle is null ? "not measured" : Stats.Bytes(idle.IdleBytesPerPeering),
+            idle is null ? "run with fanout" : $"{idle.Peers} idle peerings after a forced GC; full: hook quick --only memory");
+        table.Add("TLS vs plaintext throughput and latency", "spillway", "not measured", "hook: quick --only tls");
+
+        loads.Add(LoadAverage());
+        Console.WriteLine();
+        foreach (var line in header) Console.WriteLine(line);
+        Console.WriteLine($"load average (1 min) during the run: {string.Join(" -> ", loads.Select(l => Stats.F(l, 2)))}; took {clock.Elapsed:mm\\:ss}");
+        Console.WriteLine();
+        Console.Write(table.Render());
+        return 0;
+    }
+
+    private static string Lost(List<ThroughputResult> rs) =>
+        rs.Sum(r => r.Lost) == 0 ? "0" : $"{rs.Sum(r => r.Lost):N0} of {rs.Sum(r => r.Published):N0}";
+
+    private static string Verdict(string figure, bool met, string target) => $"{figure} (target {target}: {(met ? "met" : "MISSED")})";
+
+    private static double LoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture); }
+        catch (IOException) { return double.NaN; }
+    }
+
+    private static string Cpu()
+    {
+        try
+        {
+            var model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return model?.Split(':', 2)[1].Trim() ?? "unknown cpu";
+        }
+        catch (IOException) { return "unknown cpu"; }
+    }
+}

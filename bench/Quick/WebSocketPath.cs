@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Spillway.Bench.Quick;
+
+/// <summary>
+/// The WebSocket JSON path against the peering path (issue 14, item 5). A second process runs a node
+/// with the WebSocket gateway (<c>quick-child wsnode</c>); this process holds both the JSON client and
+/// the Spillway peer, so both ends of the path are counted here:
+///   to-client: this process's endpoint publishes -> peering -> node -> client session -> WebSocket -> this client counts text messages;
+///   from-client: this client sends JSON data messages -> node publishes -> peering -> this process's subscribing endpoint counts.
+/// Same publisher loop and flow control as the throughput trials (window 4,096, inside the node's
+/// 8,192-message client buffer).
+/// </summary>
+internal static class WebSocketPath
+{
+    private const int Window = 4096;
+    private const int CheckEvery = 256;
+
+    public static async Task<double> ToClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
+    {
+        using var counters = SharedCounters.Create();
+        using var child = await SubscriberProcess.StartAsync("wsnode", 0, counters, latency: false);
+        using var client = await ConnectClientAsync(child.Ports[1], $"[\"{SpillwayPeer.Topic}\"]");
+        // Peer after the client attached, so the node's hello already announces the client's subscription.
+        await using var sender = await SpillwayPeer.ConnectAsync([child.Ports[0]], payload);
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    var r = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (r.MessageType == WebSocketMessageType.Close) return;
+                    if (r.EndOfMessage) counters.Add(SharedCounters.Delivered, 1);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException) { } // our Abort ends the read
+        });
+        var rate = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure);
+        client.Abort();
+        await reading;
+        return rate;
+    }
+
+    public static async Task<double> FromClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
+    {
+        using var counters = SharedCounters.Create();
+        using var child = await SubscriberProcess.StartAsync("wsnode", 0, counters, latency: false);
+        await using var subscriber = await SpillwayPeer.StartSubscriberDialingAsync(child.Ports[0], counters);
+        using var client = await ConnectClientAsync(child.Ports[1], "[]");
+        var message = SpillwayPeer.JsonDataMessage(payload);
+        var rate = await RunAsync(() =>
+        {
+            var sending = client.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            if (!sending.IsCompletedSuccessfully) sending.AsTask().GetAwaiter().GetResult();
+        }, () => false, counters, warmup, measure);
+        client.Abort();
+        return rate;
+    }
+
+    private static async Task<ClientWebSocket> ConnectClientAsync(int httpPort, string subscriptions)
+    {
+        var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{httpPort}/v1/messages/json"), CancellationToken.None);
+        await client.SendAsync(Encoding.UTF8.GetBytes(subscriptions), WebSocketMessageType.Text, true, CancellationToken.None);
+        var ack = new byte[4096];
+        var r = await client.ReceiveAsync(ack.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var text = Encoding.UTF8.GetString(ack, 0, r.Count);
+        if (!text.Contains("\"ack\"", StringComparison.Ordinal)) throw new InvalidOperationException($"no ack from the WebSocket gateway: {text}");
+        return client;
+    }
+
+    /// <summary>Publishes with flow control for warmup + measure; delivered msgs/s over the measured part.</summary>
+    private static async Task<double> RunAsync(Action send, Func<bool> congested, SharedCounters counters, TimeSpan warmup, TimeSpan measure)
+    {
+        var stop = false;
+        var thread = new Thread(() =>
+        {
+            var n = 0L;
+            while (!Volatile.Read(ref stop))
+            {
+                send();
+                if (++n % CheckEvery != 0) continue;
+                var spin = new SpinWait();
+                while (!Volatile.Read(ref stop) && (n - counters.Read(SharedCounters.Delivered) > Window || congested())) spin.SpinOnce();
+            }
+        }) { IsBackground = true, Name = "ws-publisher" };
+        thread.Start();
+        await Task.Delay(warmup);
+        var (d0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
+        await Task.Delay(measure);
+        var (d1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
+        Volatile.Write(ref stop, true);
+        thread.Join();
+        return (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+    }
+}
