@@ -16,9 +16,11 @@ internal static class DemoCommand
     public static Command Create()
     {
         var exporter = CommonOptions.Exporter();
-        var offset = new Option<int>("--port-offset") { Description = "Shift every port of the demo layout (default ports: metrics 9101-9105, peering 9201-9205, WebSocket 9301)" };
+        var offset = CommonOptions.WholeNumber("--port-offset",
+            "Shift every port of the demo layout (default ports: metrics 9101-9105, peering 9201-9205, WebSocket 9301)",
+            -9000, 56000, "a whole number of ports", 0);
         var noTop = new Option<bool>("--no-top") { Description = "Print the nodes' logs instead of the live view" };
-        var duration = new Option<int?>("--duration") { Description = "Stop by itself after this many seconds" };
+        var duration = CommonOptions.WholeNumber("--duration", "Stop by itself after this many seconds", 1, 7 * 24 * 3600, "a whole number of seconds");
         var command = new Command("demo", "Run a local five-node cluster (manager, logger, proxy-1, worker-1, worker-2) with live metrics")
         {
             exporter, offset, noTop, duration,
@@ -45,8 +47,7 @@ internal static class DemoCommand
         var busy = PortCheck.PortsInUse(layout);
         if (busy.Count > 0)
         {
-            Console.Error.WriteLine($"spillway demo: ports already in use: {string.Join(", ", busy)}.");
-            Console.Error.WriteLine("Stop what holds them (an earlier demo?) or shift the demo's ports: spillway demo --port-offset 1000");
+            Console.Error.WriteLine($"spillway demo: ports already in use: {string.Join(", ", busy)}; stop what holds them (an earlier demo?) or shift the demo's ports with --port-offset 1000");
             return ExitCodes.BadConfiguration;
         }
 
