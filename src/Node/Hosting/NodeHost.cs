@@ -24,6 +24,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<WebApplication> _apps = new();
     private SyntheticWorkload? _workload;
+    private LossLog? _lossLog;
     private bool _up;
 
     private NodeHost(NodeSpec node, Endpoint endpoint, NodeTelemetry telemetry, ILogger logger)
@@ -56,6 +57,7 @@ public sealed class NodeHost : IAsyncDisposable
                 host._apps.Add(await BindAsync(field + ".websocket_port", address, wsPort,
                     () => StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken)));
             foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
+            host._lossLog = LossLog.Start(node.Name, telemetry.BuildReport, logger);
             if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
             logger.LogInformation(
                 "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
@@ -146,6 +148,7 @@ public sealed class NodeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_workload is not null) await _workload.DisposeAsync();
+        if (_lossLog is not null) await _lossLog.DisposeAsync();
         foreach (var app in _apps)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
