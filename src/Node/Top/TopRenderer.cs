@@ -137,13 +137,12 @@ public static class TopRenderer
                 Lost: g.Sum(x => x.RateValue ?? 0)))
             .OrderByDescending(r => r.Lost).ThenBy(r => r.Reader, StringComparer.Ordinal)
             .ToList();
-        var window = ((long)history.Window.TotalSeconds).ToString(Inv);
         if (readers.Count == 0) return $"no overflows in the last {((long)Math.Max(history.Hold.TotalSeconds, history.Window.TotalSeconds)).ToString(Inv)} s";
         var first = readers[0];
         var text = new StringBuilder()
             .Append(first.Reader).Append(" reads slower than ").Append(first.Senders.Length.ToString(Inv))
             .Append(first.Senders.Length == 1 ? " peer sends: " : " peers send: ")
-            .Append(first.Lost > 0 ? first.Lost.ToString("0", Inv) + " msg/s lost" : $"no loss in the last {window} s")
+            .Append(first.Lost.ToString("0", Inv)).Append(" msg/s lost")
             .Append(" (").Append(string.Join(", ", first.Senders)).Append(')');
         foreach (var other in readers.Skip(1))
             text.Append("; ").Append(other.Reader).Append(' ').Append(other.Lost.ToString("0", Inv)).Append(" msg/s");
