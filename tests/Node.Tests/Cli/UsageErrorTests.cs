@@ -89,7 +89,7 @@ public sealed class UsageErrorTests : IDisposable
     {
         var result = await SpillwayCli.RunAsync("demo", "--help");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("--port-offset", result.Stdout);
+        Assert.Contains("--no-monitoring", result.Stdout);
         Assert.Equal("", result.Stderr);
     }
 
