@@ -126,7 +126,8 @@ internal static class DemoCommand
     private static async Task ShowLiveViewAsync(ClusterLayout layout, DemoMonitoring? monitoring, CancellationToken token)
     {
         var title = "spillway demo" + (monitoring is null ? "" : $"  prometheus {monitoring.PrometheusUrl}") + "  Ctrl-C stops";
-        await TopLoop.RunAsync(TopLoop.FromLayout(layout), Console.Out, ansi: true, token, title: title);
+        // The nodes are starting as the view opens: "starting", not DOWN, for their first 30 s.
+        await TopLoop.RunOnAlternateScreenAsync(TopLoop.FromLayout(layout), Console.Out, token, title, new TopHistory());
     }
 
     private static string Banner(ClusterLayout layout, MetricsExporterKind exporter, string workDir, string layoutPath, bool showTop,

@@ -4,8 +4,8 @@ namespace Spillway.Node.Top;
 
 /// <summary>
 /// The <c>top</c> command loop: every interval, poll all nodes (<see cref="NodePoller"/>), render
-/// (<see cref="TopRenderer"/>) with the polls so far (<see cref="TopHistory"/>), and write the screen. With ANSI the view
-/// runs on the terminal's alternate screen, each frame drawn over the last; without, frames are separated by a line of dashes.
+/// (<see cref="TopRenderer"/>) with the polls so far (<see cref="TopHistory"/>), and write the screen. With ANSI each frame
+/// clears the screen first (<see cref="RunOnAlternateScreenAsync"/> keeps them off the scrollback); without, frames are separated by a line of dashes.
 /// </summary>
 public static class TopLoop
 {
@@ -57,12 +57,12 @@ public static class TopLoop
         var time = timeProvider ?? TimeProvider.System;
         var widthOf = width ?? TerminalWidth;
         var heightOf = height ?? (ansi ? TerminalHeight : () => int.MaxValue);
-        var seen = history ?? new TopHistory();
+        // No start-up grace unless asked: a node that does not answer is down (the demo asks, as it starts its nodes).
+        var seen = history ?? new TopHistory(startupGrace: TimeSpan.Zero);
         if (ct.IsCancellationRequested) return;
         using var poller = new NodePoller(targets, httpClient, timeout: null, time);
         using var timer = new PeriodicTimer(period, time);
         bool first = true;
-        if (ansi) await output.WriteAsync(EnterAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
         try
         {
             do
@@ -73,8 +73,7 @@ public static class TopLoop
                 int rows = Math.Max(3, heightOf());
                 string screen = TopRenderer.Render(current, seen, columns, title is null ? rows : rows - 1, ansi);
                 if (title is not null) screen = TopRenderer.Truncate(title, columns) + "\n" + screen;
-                // Overwrite in place (home, erase each line's rest, erase below) rather than clear: no flicker.
-                string frame = ansi ? "\u001b[H" + screen.Replace("\n", "\u001b[K\n") + "\u001b[J"
+                string frame = ansi ? ClearScreen + screen
                     : first ? screen
                     : new string('-', columns) + "\n" + screen;
                 await output.WriteAsync(frame.AsMemory(), ct).ConfigureAwait(false);
@@ -87,13 +86,25 @@ public static class TopLoop
         {
             // Ctrl+C or the caller stopping us: a normal end.
         }
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> on the terminal's alternate screen (as <c>less</c> and <c>top</c> do): frames never reach the
+    /// scrollback, and the shell's screen comes back as it was when the view ends.
+    /// </summary>
+    public static async Task RunOnAlternateScreenAsync(IReadOnlyList<NodeTarget> targets, TextWriter output, CancellationToken ct,
+        string? title = null, TopHistory? history = null)
+    {
+        if (ct.IsCancellationRequested) return;
+        await output.WriteAsync(EnterAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await RunAsync(targets, output, ansi: true, ct, title: title, history: history).ConfigureAwait(false);
+        }
         finally
         {
-            if (ansi)
-            {
-                await output.WriteAsync(LeaveAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            await output.WriteAsync(LeaveAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
