@@ -9,4 +9,5 @@ var root = new RootCommand("spillway: an observable pub/sub peering engine")
     WatchCommand.Create(),
 };
 // SIGINT and SIGTERM cancel the running command's token; it then has this long to stop its nodes cleanly.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+// Usage errors: one line and exit 2 (UsageErrors).
+return await UsageErrors.InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

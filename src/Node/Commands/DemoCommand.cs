@@ -17,19 +17,26 @@ internal static class DemoCommand
     public static Command Create()
     {
         var exporter = CommonOptions.Exporter();
-        var offset = new Option<int>("--port-offset") { Description = "Shift every port of the demo layout (default ports: metrics 9101-9105, peering 9201-9205, WebSocket 9301)" };
+        var offset = CommonOptions.WholeNumber("--port-offset",
+            "Shift every port of the demo layout (default ports: metrics 9101-9105, peering 9201-9205, WebSocket 9301)",
+            -9000, 56000, "a whole number of ports", 0);
         var noTop = new Option<bool>("--no-top") { Description = "Print the nodes' logs instead of the live view" };
-        var duration = new Option<int?>("--duration") { Description = "Stop by itself after this many seconds" };
+        var noMonitoring = new Option<bool>("--no-monitoring")
+        {
+            Description = "Do not start Prometheus and Alertmanager (started by default when the Debian packages prometheus and prometheus-alertmanager are installed)",
+        };
+        var duration = CommonOptions.WholeNumber("--duration", "Stop by itself after this many seconds", 1, 7 * 24 * 3600, "a whole number of seconds");
         var command = new Command("demo", "Run a local five-node cluster (manager, logger, proxy-1, worker-1, worker-2) with live metrics")
         {
-            exporter, offset, noTop, duration,
+            exporter, offset, noTop, noMonitoring, duration,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(exporter), parse.GetValue(offset), parse.GetValue(noTop),
-            parse.GetValue(duration), ct));
+            !parse.GetValue(noMonitoring), parse.GetValue(duration), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? exporterName, int portOffset, bool noTop, int? durationSeconds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? exporterName, int portOffset, bool noTop, bool monitor, int? durationSeconds,
+        CancellationToken cancellationToken)
     {
         ClusterLayout layout;
         MetricsExporterKind exporter;
@@ -46,8 +53,7 @@ internal static class DemoCommand
         var busy = PortCheck.PortsInUse(layout);
         if (busy.Count > 0)
         {
-            Console.Error.WriteLine($"spillway demo: ports already in use: {string.Join(", ", busy)}.");
-            Console.Error.WriteLine("Stop what holds them (an earlier demo?) or shift the demo's ports: spillway demo --port-offset 1000");
+            Console.Error.WriteLine($"spillway demo: ports already in use: {string.Join(", ", busy)}; stop what holds them (an earlier demo?) or shift the demo's ports with --port-offset 1000");
             return ExitCodes.BadConfiguration;
         }
 
@@ -60,7 +66,11 @@ internal static class DemoCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds is { } seconds) stop.CancelAfter(TimeSpan.FromSeconds(seconds));
 
-        var banner = Banner(layout, exporter, workDir, showTop);
+        var monitoringLogs = new DemoLogs(workDir, toConsole: false);
+        await using var monitoring = monitor && DemoMonitoring.IsInstalled
+            ? DemoMonitoring.Start(layout, portOffset, workDir, monitoringLogs.Write)
+            : null;
+        var banner = Banner(layout, exporter, workDir, layoutPath, showTop, monitor, monitoring);
         Console.WriteLine(banner);
         var exitCode = ExitCodes.Ok;
         await using (var cluster = new ClusterProcesses())
@@ -69,7 +79,7 @@ internal static class DemoCommand
             var watch = WatchForCrashesAsync(cluster, stop);
             try
             {
-                if (showTop) await ShowLiveViewAsync(layout, banner, stop.Token);
+                if (showTop) await ShowLiveViewAsync(layout, monitoring, stop.Token);
                 else await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException) { }
@@ -80,8 +90,12 @@ internal static class DemoCommand
                 Console.Error.WriteLine("Stopping the other nodes.");
                 exitCode = ExitCodes.Failed;
             }
+            foreach (var (name, code) in monitoring?.Exited() ?? [])
+                Console.Error.WriteLine($"spillway demo: {name} exited early with code {code}; its log: {monitoringLogs.PathOf(name == "prometheus" ? "prometheus" : "alertmanager")}");
             Console.WriteLine("spillway demo: stopping all nodes...");
         }
+        if (monitoring is not null) await monitoring.DisposeAsync();
+        monitoringLogs.Dispose();
         logs.Dispose();
         Console.WriteLine($"spillway demo: all nodes stopped. Logs are kept in {workDir}");
         return exitCode;
@@ -110,34 +124,32 @@ internal static class DemoCommand
         return null;
     }
 
-    private static async Task ShowLiveViewAsync(ClusterLayout layout, string banner, CancellationToken token)
+    private static async Task ShowLiveViewAsync(ClusterLayout layout, DemoMonitoring? monitoring, CancellationToken token)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(800) };
-        var poller = new NodePoller(TopLoop.FromLayout(layout), http);
-        IReadOnlyList<NodeStatus>? previous = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        do
-        {
-            var current = await poller.PollAsync(token);
-            var width = Math.Max(80, SafeWindowWidth());
-            Console.Write("\u001b[H\u001b[2J" + banner + "\n" + TopRenderer.Render(current, previous, width));
-            previous = current;
-        } while (await timer.WaitForNextTickAsync(token));
+        var title = "spillway demo" + (monitoring is null ? "" : $"  prometheus {monitoring.PrometheusUrl}") + "  Ctrl-C stops";
+        // The nodes are starting as the view opens: "starting", not DOWN, for their first 30 s.
+        await TopLoop.RunOnAlternateScreenAsync(TopLoop.FromLayout(layout), Console.Out, token, title, new TopHistory());
     }
 
-    private static int SafeWindowWidth()
-    {
-        try { return Console.WindowWidth; } catch (IOException) { return 120; }
-    }
-
-    private static string Banner(ClusterLayout layout, MetricsExporterKind exporter, string workDir, bool showTop)
+    private static string Banner(ClusterLayout layout, MetricsExporterKind exporter, string workDir, string layoutPath, bool showTop,
+        bool monitor, DemoMonitoring? monitoring)
     {
         var lines = new List<string> { $"Spillway demo: {layout.Nodes.Count} nodes on 127.0.0.1, exporter {exporter.ToSettingValue()}; Ctrl-C stops them all." };
         foreach (var n in layout.Nodes)
             lines.Add($"  {n.Name,-9} {n.Role.ToName(),-8} metrics http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Metrics}  peers http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Peers}" +
                       (n.WebSocketPort is { } ws ? $"  websocket ws://{n.Host}:{ws}{SpillwayRoutes.WebSocketJson}" : ""));
         lines.Add("  The logger reads slowly: watch the workers' buffers to it fill and their overflow counters rise.");
-        lines.Add("  Prometheus: prometheus --config.file=prometheus.yml (scrapes these ports); alerts and dashboards: README, Monitoring.");
+        lines.Add($"  Layout: {layoutPath}  (spillway top --layout {layoutPath})");
+        if (monitoring is not null)
+        {
+            lines.Add($"  Prometheus   {monitoring.PrometheusUrl}  alerts {monitoring.PrometheusUrl}/alerts  config {monitoring.PrometheusConfig}");
+            lines.Add($"  Alertmanager {monitoring.AlertmanagerUrl}  config {monitoring.AlertmanagerConfig}");
+            foreach (var note in monitoring.Notes) lines.Add($"  Monitoring: {note}");
+        }
+        else if (!monitor)
+            lines.Add("  Monitoring off (--no-monitoring).");
+        else
+            lines.Add($"  Prometheus and Alertmanager are not installed; to have the demo start them too: {DemoMonitoring.InstallHint}");
         lines.Add(showTop ? $"  Node logs: {workDir}/<node>.log" : "  (node logs follow, prefixed by node name)");
         return string.Join('\n', lines);
     }

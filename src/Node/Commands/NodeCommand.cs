@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Spillway.Node.Hosting;
 using Spillway.Telemetry.Export;
@@ -17,7 +16,8 @@ internal static class NodeCommand
         var name = new Option<string>("--name") { Description = "This node's name in the layout", Required = true };
         var exporter = CommonOptions.Exporter();
         var workload = new Option<bool>("--workload") { Description = "Publish the demo's synthetic traffic for this node's role" };
-        var parentPid = new Option<int?>("--exit-with-parent") { Description = "Stop when the process with this id exits (used by demo)", Hidden = true };
+        var parentPid = CommonOptions.WholeNumber("--exit-with-parent", "Stop when the process with this id exits (used by demo)", 1, int.MaxValue, "a process id");
+        parentPid.Hidden = true;
         var command = new Command("node", "Run one node: peerings per the layout, /metrics and /peers on its metrics port")
         {
             layout, name, exporter, workload, parentPid,
@@ -39,7 +39,7 @@ internal static class NodeCommand
             node = layout.Get(name);
             exporter = CommonOptions.ParseExporter(exporterName);
         }
-        catch (Exception e) when (e is LayoutException or ArgumentException)
+        catch (LayoutException e)
         {
             Console.Error.WriteLine($"spillway node: {e.Message}");
             return ExitCodes.BadConfiguration;
@@ -53,11 +53,11 @@ internal static class NodeCommand
             host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload },
                 loggerFactory, cancellationToken);
         }
-        catch (Exception e) when (e is SocketException or IOException || e.InnerException is SocketException)
+        catch (NodeStartException e)
         {
-            logger.LogError("{Node}: cannot start: {Reason}. Is another process using one of its ports ({Ports})?",
-                node.Name, e.Message, $"{node.PeeringPort}, {node.MetricsPort}{(node.WebSocketPort is { } p ? $", {p}" : "")}");
-            return ExitCodes.Failed;
+            // Nothing was started: a usage error in the layout's terms, like a bad field.
+            Console.Error.WriteLine($"spillway node: {layout.Source}: {e.Message}");
+            return ExitCodes.BadConfiguration;
         }
 
         await using (host)

@@ -20,7 +20,11 @@ internal static class TopCommand
                 Console.Error.WriteLine($"spillway top: {e.Message}");
                 return ExitCodes.BadConfiguration;
             }
-            try { await TopLoop.RunAsync(TopLoop.FromLayout(cluster), Console.Out, ansi: !Console.IsOutputRedirected, ct); }
+            try
+            {
+                if (Console.IsOutputRedirected) await TopLoop.RunAsync(TopLoop.FromLayout(cluster), Console.Out, ansi: false, ct);
+                else await TopLoop.RunOnAlternateScreenAsync(TopLoop.FromLayout(cluster), Console.Out, ct);
+            }
             catch (OperationCanceledException) { }
             return ExitCodes.Ok;
         });

@@ -18,7 +18,8 @@ internal static class WatchCommand
     {
         var topics = new Argument<string[]>("topic") { Description = "Topic prefixes to watch (none: every topic)", Arity = ArgumentArity.ZeroOrMore };
         var url = new Option<string>("--url") { Description = $"The node's WebSocket endpoint (default {DefaultUrl}, the demo manager)" };
-        var count = new Option<int?>("--count") { Description = "Stop after this many messages" };
+        var count = CommonOptions.WholeNumber("--count", "Stop after this many messages (exit 0); without it, watch until Ctrl-C",
+            1, int.MaxValue, "a whole number of messages");
         var command = new Command("watch", "Print the messages of a topic as they arrive, through a node's WebSocket API") { topics, url, count };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(topics) ?? [], parse.GetValue(url) ?? DefaultUrl, parse.GetValue(count), ct));
         return command;

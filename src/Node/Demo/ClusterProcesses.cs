@@ -78,5 +78,5 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    private static bool Terminate(int pid) => OperatingSystem.IsWindows() ? false : SendSignal(pid, SigTerm) == 0;
+    internal static bool Terminate(int pid) => OperatingSystem.IsWindows() ? false : SendSignal(pid, SigTerm) == 0;
 }

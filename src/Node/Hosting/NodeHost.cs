@@ -1,6 +1,7 @@
 using Spillway.Engine.Peering;
 using Spillway.Engine;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,8 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<WebApplication> _apps = new();
     private SyntheticWorkload? _workload;
+    private LossLog? _lossLog;
+    private bool _up;
 
     private NodeHost(NodeSpec node, SpillwayEndpoint endpoint, NodeTelemetry telemetry, ILogger logger)
     {
@@ -46,17 +49,22 @@ public sealed class NodeHost : IAsyncDisposable
         var host = new NodeHost(node, endpoint, telemetry, logger);
         try
         {
-            var address = ResolveListenAddress(node.Host);
-            endpoint.Listen(address, node.PeeringPort);
-            host._apps.Add(await StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken));
+            var field = $"nodes[{IndexOf(layout, node)}]";
+            var address = ListenAddress.Resolve(node.Host, field + ".host");
+            Bind(field + ".peering_port", address, node.PeeringPort, () => endpoint.Listen(address, node.PeeringPort));
+            host._apps.Add(await BindAsync(field + ".metrics_port", address, node.MetricsPort,
+                () => StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken)));
             if (node.WebSocketPort is { } wsPort)
-                host._apps.Add(await StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken));
+                host._apps.Add(await BindAsync(field + ".websocket_port", address, wsPort,
+                    () => StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken)));
             foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
+            host._lossLog = LossLog.Start(node.Name, telemetry.BuildReport, logger);
             if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
             logger.LogInformation(
                 "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
                 node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, node.Host, node.MetricsPort, options.Exporter.ToSettingValue(),
                 node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}{SpillwayRoutes.WebSocketJson}" : "");
+            host._up = true;
             return host;
         }
         catch
@@ -66,10 +74,43 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private static IPAddress ResolveListenAddress(string host) =>
-        IPAddress.TryParse(host, out var ip) ? ip
-        : host == "localhost" ? IPAddress.Loopback
-        : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+    private static int IndexOf(ClusterLayout layout, NodeSpec node)
+    {
+        for (var i = 0; i < layout.Nodes.Count; i++)
+            if (ReferenceEquals(layout.Nodes[i], node) || layout.Nodes[i].Name == node.Name) return i;
+        return -1;
+    }
+
+    private static void Bind(string field, IPAddress address, int port, Action bind)
+    {
+        try { bind(); }
+        catch (Exception e) when (BindProblem(e, address, port) is { } problem) { throw new NodeStartException(field, problem, e); }
+    }
+
+    private static async Task<T> BindAsync<T>(string field, IPAddress address, int port, Func<Task<T>> bind)
+    {
+        try { return await bind(); }
+        catch (Exception e) when (BindProblem(e, address, port) is { } problem) { throw new NodeStartException(field, problem, e); }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+
+    /// <summary>The operator's words for a failed bind (Kestrel wraps the socket error in an IOException).</summary>
+    private static string? BindProblem(Exception e, IPAddress address, int port)
+    {
+        var socket = Chain(e).OfType<SocketException>().FirstOrDefault();
+        if (socket is null && e is not IOException) return null;
+        return socket?.SocketErrorCode switch
+        {
+            SocketError.AddressAlreadyInUse => $"port {port} on {address} is already in use (another process holds it)",
+            SocketError.AccessDenied => $"port {port} on {address}: permission denied (ports below 1024 need privileges)",
+            SocketError.AddressNotAvailable => $"cannot listen on {address}:{port}: not an address of this machine",
+            _ => $"cannot listen on {address}:{port}: {socket?.Message ?? e.Message}",
+        };
+    }
 
     private static WebApplicationBuilder CreateBuilder()
     {
@@ -108,6 +149,7 @@ public sealed class NodeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_workload is not null) await _workload.DisposeAsync();
+        if (_lossLog is not null) await _lossLog.DisposeAsync();
         foreach (var app in _apps)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -116,6 +158,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         Telemetry.Dispose();
         await Endpoint.DisposeAsync();
-        _logger.LogInformation("{Node}: stopped", Node.Name);
+        // A node that never came up has nothing to report stopping; its start-up error says it all.
+        if (_up) _logger.LogInformation("{Node}: stopped", Node.Name);
     }
 }

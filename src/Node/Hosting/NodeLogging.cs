@@ -18,6 +18,9 @@ internal static class NodeLogging
         logging.AddFilter("Spillway.Endpoint", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System", LogLevel.Warning);
+        // A web host that fails to start throws to NodeHost, which reports it in one line naming the layout field;
+        // the host's own log of the same failure would add a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     }
 
     public static ILoggerFactory CreateFactory(LogLevel minimum = LogLevel.Information) =>

@@ -8,7 +8,8 @@ namespace Spillway.Node.Hosting;
 /// <summary>
 /// The demo's traffic, by role. Workers send logs faster than the logger reads them (its layout caps
 /// inbound reads), so their buffers to the logger fill and overflow within seconds, while events to the
-/// manager and proxies flow freely. Publishes in ticks of 100 ms: rate/10 messages each.
+/// manager and proxies flow freely. Publishes in ticks of 100 ms; a rate that is not a multiple of 10 is spread over
+/// the ticks (<see cref="MessagesInTick"/>), so 5/s is one message every other tick rather than none.
 /// </summary>
 internal sealed class SyntheticWorkload : IAsyncDisposable
 {
@@ -42,6 +43,15 @@ internal sealed class SyntheticWorkload : IAsyncDisposable
         _ => [],
     };
 
+    public const int TicksPerSecond = 10;
+
+    /// <summary>
+    /// Messages to publish in tick <paramref name="tick"/> (0-based) for a rate of <paramref name="perSecond"/>: the
+    /// difference of the running totals, so every second of ticks publishes exactly <paramref name="perSecond"/>.
+    /// </summary>
+    public static int MessagesInTick(int perSecond, long tick) =>
+        (int)(perSecond * (tick + 1) / TicksPerSecond - perSecond * tick / TicksPerSecond);
+
     public static SyntheticWorkload Start(SpillwayEndpoint endpoint, NodeSpec node, ILogger logger)
     {
         var workload = new SyntheticWorkload();
@@ -58,8 +68,9 @@ internal sealed class SyntheticWorkload : IAsyncDisposable
     private async Task RunAsync(SpillwayEndpoint endpoint, IReadOnlyList<(string Topic, int PerSecond)> plan, CancellationToken token)
     {
         if (plan.Count == 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / TicksPerSecond));
         ulong seq = 0;
+        long tick = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(token))
@@ -67,8 +78,9 @@ internal sealed class SyntheticWorkload : IAsyncDisposable
                 var now = DateTimeOffset.UtcNow;
                 var timestamp = new TimestampValue((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
                 foreach (var (topic, perSecond) in plan)
-                    for (var i = 0; i < perSecond / 10; i++)
+                    for (var i = MessagesInTick(perSecond, tick); i > 0; i--)
                         endpoint.Publish(topic, new VectorValue(new CountValue(seq++), timestamp, new StringValue(Filler)));
+                tick++;
             }
         }
         catch (OperationCanceledException) { }

@@ -5,8 +5,8 @@ namespace Spillway.Node.Top;
 
 /// <summary>
 /// The <c>top</c> command loop: every interval, poll all nodes (<see cref="NodePoller"/>), render
-/// (<see cref="TopRenderer"/>) against the previous poll, and write the screen. With ANSI the screen is cleared before
-/// each frame (<see cref="ClearScreen"/>); without, frames are separated by a line of dashes.
+/// (<see cref="TopRenderer"/>) with the polls so far (<see cref="TopHistory"/>), and write the screen. With ANSI each frame
+/// clears the screen first (<see cref="RunOnAlternateScreenAsync"/> keeps them off the scrollback); without, frames are separated by a line of dashes.
 /// </summary>
 public static class TopLoop
 {
@@ -16,8 +16,14 @@ public static class TopLoop
     /// <summary>Width used when the terminal width is unknown (output redirected).</summary>
     public const int FallbackWidth = 120;
 
-    /// <summary>Cursor home + erase display, written before each frame when ANSI is on.</summary>
+    /// <summary>Cursor home + erase display.</summary>
     public const string ClearScreen = "\u001b[H\u001b[2J";
+
+    /// <summary>Switches to the terminal's alternate screen and hides the cursor, so frames never reach the scrollback.</summary>
+    public const string EnterAlternateScreen = "\u001b[?1049h\u001b[?25l";
+
+    /// <summary>Shows the cursor and returns to the normal screen, as it was before.</summary>
+    public const string LeaveAlternateScreen = "\u001b[?25h\u001b[?1049l";
 
     /// <summary>
     /// Polls, renders and writes a frame every <paramref name="interval"/> (default one second; the first frame at once) until
@@ -39,7 +45,10 @@ public static class TopLoop
         TimeSpan? interval = null,
         Func<int>? width = null,
         HttpClient? httpClient = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        string? title = null,
+        Func<int>? height = null,
+        TopHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(output);
@@ -48,23 +57,28 @@ public static class TopLoop
 
         var time = timeProvider ?? TimeProvider.System;
         var widthOf = width ?? TerminalWidth;
+        var heightOf = height ?? (ansi ? TerminalHeight : () => int.MaxValue);
+        // No start-up grace unless asked: a node that does not answer is down (the demo asks, as it starts its nodes).
+        var seen = history ?? new TopHistory(startupGrace: TimeSpan.Zero);
+        if (ct.IsCancellationRequested) return;
         using var poller = new NodePoller(targets, httpClient, timeout: null, time);
         using var timer = new PeriodicTimer(period, time);
-        IReadOnlyList<NodeStatus>? previous = null;
         bool first = true;
         try
         {
             do
             {
                 var current = await poller.PollAsync(ct).ConfigureAwait(false);
+                seen.Add(current);
                 int columns = Math.Max(20, widthOf());
-                string screen = TopRenderer.Render(current, previous, columns, ansi);
+                int rows = Math.Max(3, heightOf());
+                string screen = TopRenderer.Render(current, seen, columns, title is null ? rows : rows - 1, ansi);
+                if (title is not null) screen = TopRenderer.Truncate(title, columns) + "\n" + screen;
                 string frame = ansi ? ClearScreen + screen
                     : first ? screen
                     : new string('-', columns) + "\n" + screen;
                 await output.WriteAsync(frame.AsMemory(), ct).ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
-                previous = current;
                 first = false;
             }
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
@@ -72,6 +86,41 @@ public static class TopLoop
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Ctrl+C or the caller stopping us: a normal end.
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> on the terminal's alternate screen (as <c>less</c> and <c>top</c> do): frames never reach the
+    /// scrollback, and the shell's screen comes back as it was when the view ends.
+    /// </summary>
+    public static async Task RunOnAlternateScreenAsync(IReadOnlyList<NodeTarget> targets, TextWriter output, CancellationToken ct,
+        string? title = null, TopHistory? history = null)
+    {
+        if (ct.IsCancellationRequested) return;
+        await output.WriteAsync(EnterAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await RunAsync(targets, output, ansi: true, ct, title: title, history: history).ConfigureAwait(false);
+        }
+        finally
+        {
+            await output.WriteAsync(LeaveAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The console's height when output goes to a terminal, else no limit.</summary>
+    public static int TerminalHeight()
+    {
+        if (Console.IsOutputRedirected) return int.MaxValue;
+        try
+        {
+            int h = Console.WindowHeight;
+            return h > 0 ? h : int.MaxValue;
+        }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            return int.MaxValue;
         }
     }
 

@@ -27,7 +27,7 @@ public static class TopRenderer
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Renders the screen.</summary>
+    /// <summary>Renders the screen from two polls: rates over the time between them, no hold, no start-up grace.</summary>
     /// <param name="current">The latest poll, one status per node, in display order.</param>
     /// <param name="previous">The poll before it (matched by node name), or null; rates are "-" without it.</param>
     /// <param name="width">Terminal width in columns (at least 1).</param>
@@ -35,26 +35,49 @@ public static class TopRenderer
     public static string Render(IReadOnlyList<NodeStatus> current, IReadOnlyList<NodeStatus>? previous, int width, bool ansi = false)
     {
         ArgumentNullException.ThrowIfNull(current);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-
-        var previousByName = new Dictionary<string, NodeStatus>(StringComparer.Ordinal);
+        // The window spans the two polls, so the rate is their difference over the time between them.
+        var latest = current.Where(c => c is not null).Select(c => c.At).DefaultIfEmpty().Max();
+        var earliest = previous?.Where(p => p is not null).Select(p => p.At).DefaultIfEmpty(latest).Min() ?? latest;
+        var window = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((latest - earliest).TotalSeconds)));
+        var history = new TopHistory(window, hold: TimeSpan.Zero, startupGrace: TimeSpan.Zero);
         if (previous is not null)
-            foreach (var status in previous)
-                if (status is not null) previousByName.TryAdd(status.Name, status);
+        {
+            // Only the previous statuses of nodes still shown, matched by name.
+            var names = current.Where(c => c is not null).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            history.Add(previous.Where(p => p is not null && names.Contains(p.Name)).GroupBy(p => p.Name).Select(g => g.First()).ToArray());
+        }
+        foreach (var status in current) ArgumentNullException.ThrowIfNull(status, nameof(current));
+        history.Add(current);
+        return Render(current, history, width, int.MaxValue, ansi);
+    }
 
+    /// <summary>Renders the screen.</summary>
+    /// <param name="current">The latest poll, one status per node, in display order; already added to <paramref name="history"/>.</param>
+    /// <param name="history">Earlier polls: smoothed rates, held marks, which nodes are still starting.</param>
+    /// <param name="width">Terminal width in columns (at least 1).</param>
+    /// <param name="height">Terminal height in lines: blank lines go first, then the last lines, replaced by a line saying how many.</param>
+    /// <param name="ansi">Highlight overflowing rows and down nodes in red.</param>
+    public static string Render(IReadOnlyList<NodeStatus> current, TopHistory history, int width, int height, bool ansi)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+
+        var now = current.Count == 0 ? DateTimeOffset.MinValue : current.Max(s => s.At);
         // Build every row first so the columns line up across all node blocks.
         var blocks = new List<(NodeStatus Status, List<TopRow> Rows)>(current.Count);
         foreach (var status in current)
         {
             ArgumentNullException.ThrowIfNull(status, nameof(current));
-            previousByName.TryGetValue(status.Name, out var before);
-            blocks.Add((status, BuildRows(status, before)));
+            blocks.Add((status, BuildRows(status, history, now)));
         }
         var allRows = blocks.SelectMany(b => b.Rows).ToList();
         var layout = TopTableLayout.Fit(allRows, width);
 
         var lines = new List<(string Text, bool Hot)>();
-        lines.Add((Header(current), false));
+        lines.Add((Header(current, history), false));
+        lines.Add((Summary(blocks, history), allRows.Any(r => r.Hot)));
         lines.Add(("", false));
         if (current.Count == 0) lines.Add(("(no nodes)", false));
         if (allRows.Count > 0) lines.Add((layout.HeaderLine(), false));
@@ -67,7 +90,9 @@ public static class TopRenderer
             lines.Add((NodeLine(status), false));
             if (status.IsDown || status.Report is null)
             {
-                lines.Add((new string(' ', Indent) + "DOWN: " + Clean(status.Error ?? "no report"), true));
+                lines.Add(history.IsStarting(status.Name, now)
+                    ? (new string(' ', Indent) + "starting (no answer yet)", false)
+                    : (new string(' ', Indent) + "DOWN: " + Clean(status.Error ?? "no report"), true));
                 continue;
             }
             if (rows.Count == 0) lines.Add((new string(' ', Indent) + "(no peerings)", false));
@@ -75,6 +100,7 @@ public static class TopRenderer
             string? clients = ClientsLine(status.Report);
             if (clients is not null) lines.Add((clients, false));
         }
+        FitHeight(lines, height);
 
         var sb = new StringBuilder();
         foreach (var (text, hot) in lines)
@@ -85,6 +111,42 @@ public static class TopRenderer
             sb.Append('\n');
         }
         return sb.ToString();
+    }
+
+    /// <summary>Too tall: drop the blank lines between node blocks, then cut the end and say how much is hidden.</summary>
+    private static void FitHeight(List<(string Text, bool Hot)> lines, int height)
+    {
+        for (int i = lines.Count - 1; i > 3 && lines.Count > height; i--)
+            if (lines[i].Text.Length == 0) lines.RemoveAt(i);
+        if (lines.Count <= height) return;
+        int hidden = lines.Count - height + 1;
+        lines.RemoveRange(height - 1, hidden);
+        lines.Add(($"{TruncationMark} {hidden.ToString(Inv)} more lines; enlarge the window", false));
+    }
+
+    /// <summary>
+    /// The line that names the culprit: the reader the most messages are lost to and how many peerings overflow into it,
+    /// e.g. <c>logger reads slower than 2 peers send: 640 msg/s lost (worker-1, worker-2)</c>, then other such readers.
+    /// </summary>
+    internal static string Summary(IReadOnlyList<(NodeStatus Status, List<TopRow> Rows)> blocks, TopHistory history)
+    {
+        var readers = blocks
+            .SelectMany(b => b.Rows.Where(r => r.Hot && r.Overflowing).Select(r => (Sender: b.Status.Name, Reader: r.Peer, r.RateValue)))
+            .GroupBy(x => x.Reader, StringComparer.Ordinal)
+            .Select(g => (Reader: g.Key, Senders: g.Select(x => x.Sender).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+                Lost: g.Sum(x => x.RateValue ?? 0)))
+            .OrderByDescending(r => r.Lost).ThenBy(r => r.Reader, StringComparer.Ordinal)
+            .ToList();
+        if (readers.Count == 0) return $"no overflows in the last {((long)Math.Max(history.Hold.TotalSeconds, history.Window.TotalSeconds)).ToString(Inv)} s";
+        var first = readers[0];
+        var text = new StringBuilder()
+            .Append(first.Reader).Append(" reads slower than ").Append(first.Senders.Length.ToString(Inv))
+            .Append(first.Senders.Length == 1 ? " peer sends: " : " peers send: ")
+            .Append(first.Lost.ToString("0", Inv)).Append(" msg/s lost")
+            .Append(" (").Append(string.Join(", ", first.Senders)).Append(')');
+        foreach (var other in readers.Skip(1))
+            text.Append("; ").Append(other.Reader).Append(' ').Append(other.Lost.ToString("0", Inv)).Append(" msg/s");
+        return text.ToString();
     }
 
     /// <summary>
@@ -133,11 +195,11 @@ public static class TopRenderer
         _ => Clean(direction),
     };
 
-    private static string Header(IReadOnlyList<NodeStatus> current)
+    private static string Header(IReadOnlyList<NodeStatus> current, TopHistory history)
     {
         int up = current.Count(s => !s.IsDown && s.Report is not null);
         string time = current.Count == 0 ? "--:--:--" : current.Max(s => s.At).ToString("HH:mm:ss", Inv);
-        return $"spillway top  {time}  nodes up {up}/{current.Count}";
+        return $"spillway top  {time}  nodes up {up}/{current.Count}  rates over {((long)Math.Min(history.Window.TotalSeconds, 99999)).ToString(Inv)} s";
     }
 
     private static string NodeLine(NodeStatus status)
@@ -162,19 +224,10 @@ public static class TopRenderer
             + $"websocket clients: {report.Clients.Count.ToString(Inv)}  recent max: {maxRecent.ToString(Inv)}  overflows: {overflows.ToString(Inv)}";
     }
 
-    private static List<TopRow> BuildRows(NodeStatus status, NodeStatus? before)
+    private static List<TopRow> BuildRows(NodeStatus status, TopHistory history, DateTimeOffset now)
     {
         var rows = new List<TopRow>();
         if (status.IsDown || status.Report is null) return rows;
-
-        Dictionary<string, long>? previousOverflows = null;
-        TimeSpan elapsed = TimeSpan.Zero;
-        if (before is { IsDown: false, Report: { } previousReport })
-        {
-            previousOverflows = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var p in previousReport.Peers) previousOverflows.TryAdd(Key(p), p.Overflows);
-            elapsed = status.At - before.At;
-        }
 
         var ordered = status.Report.Peers
             .OrderBy(p => p.Name is { Length: > 0 } ? 0 : 1)
@@ -182,9 +235,9 @@ public static class TopRenderer
             .ThenBy(p => p.Endpoint, StringComparer.Ordinal);
         foreach (var p in ordered)
         {
-            long? prior = previousOverflows is not null && previousOverflows.TryGetValue(Key(p), out long v) ? v : null;
-            double? rate = OverflowRate(prior, p.Overflows, elapsed);
-            bool hot = rate > 0 || (p.Capacity > 0 && p.Queued >= p.Capacity);
+            double? rate = history.Rate(status.Name, Key(p));
+            bool overflowing = rate > 0 || history.LastOverflow(status.Name, Key(p)) is { } last && now - last < history.Hold;
+            bool hot = overflowing || (p.Capacity > 0 && p.Queued >= p.Capacity);
             rows.Add(new TopRow(
                 PeerLabel(p),
                 DirectionLabel(p.Direction),
@@ -196,13 +249,14 @@ public static class TopRenderer
                 FormatRate(rate),
                 p.Disconnects.ToString(Inv),
                 Clean(p.Policy),
-                hot));
+                hot)
+            { Overflowing = overflowing, RateValue = rate });
         }
         return rows;
     }
 
     /// <summary>Rates match a peer across polls by name when named (names survive re-peering), else by endpoint id.</summary>
-    private static string Key(PeerReportRow p) => p.Name is { Length: > 0 } name ? "name:" + name : "endpoint:" + p.Endpoint;
+    internal static string Key(PeerReportRow p) => p.Name is { Length: > 0 } name ? "name:" + name : "endpoint:" + p.Endpoint;
 
     internal static string Truncate(string text, int width) =>
         text.Length <= width ? text : width == 1 ? TruncationMark.ToString() : text[..(width - 1)] + TruncationMark;

@@ -12,4 +12,10 @@ internal sealed record TopRow(
     string Rate,
     string Disconnects,
     string Policy,
-    bool Hot);
+    bool Hot)
+{
+    /// <summary>Overflowed within the window or the hold time (not merely full).</summary>
+    public bool Overflowing { get; init; }
+
+    public double? RateValue { get; init; }
+}

@@ -31,7 +31,8 @@ internal sealed class TopTableLayout
         layout._peerWidth = Math.Max("PEER".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Peer.Length));
         foreach (var col in Order)
         {
-            int w = HeaderOf(col).Length;
+            // Room for typical values from the start, so columns do not shift as numbers grow.
+            int w = Math.Max(HeaderOf(col).Length, MinWidth(col));
             foreach (var r in rows) w = Math.Max(w, col == TopColumn.Fill ? 0 : Value(r, col).Length);
             layout._widths[col] = w;
         }
@@ -96,6 +97,16 @@ internal sealed class TopTableLayout
             if (_shown.Contains(col)) total += Gap + Width(col);
         return total;
     }
+
+    private static int MinWidth(TopColumn col) => col switch
+    {
+        TopColumn.Direction => "accepted".Length,
+        TopColumn.QueuedCapacity => "10000/10000".Length,
+        TopColumn.Overflows => "100000000".Length,
+        TopColumn.Rate => "1000.0/s".Length,
+        TopColumn.Policy => "drop_oldest".Length,
+        _ => 0,
+    };
 
     private static bool IsRightAligned(TopColumn col) => col is not (TopColumn.Direction or TopColumn.Fill or TopColumn.Policy);
 

@@ -35,4 +35,21 @@ public sealed class TopLoopTests
         await TopLoop.RunAsync([], output, ansi: true, new CancellationToken(canceled: true));
         Assert.Equal("", output.ToString());
     }
+
+    [Fact]
+    public async Task The_alternate_screen_is_entered_first_and_left_last()
+    {
+        var output = new FrameRecorder();
+        using var cts = new CancellationTokenSource();
+        var run = TopLoop.RunOnAlternateScreenAsync([], output, cts.Token, title: "spillway demo  Ctrl-C stops");
+        while (output.Count < 2) await Task.Delay(20);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var writes = output.Writes;
+        Assert.Equal(TopLoop.EnterAlternateScreen, writes[0]);
+        Assert.Equal(TopLoop.LeaveAlternateScreen, writes[^1]);
+        Assert.StartsWith(TopLoop.ClearScreen + "spillway demo  Ctrl-C stops\nspillway top  ", writes[1]);
+        Assert.All(writes.Skip(1).SkipLast(1), w => Assert.StartsWith(TopLoop.ClearScreen, w));
+    }
 }
