@@ -116,12 +116,15 @@ public sealed class Endpoint : IAsyncDisposable
     }
 
     /// <summary>Removes the live peering with <paramref name="peer"/> (either direction); an initiated one will be re-dialed.</summary>
-    public bool Unpeer(EndpointId peer)
+    public bool Unpeer(EndpointId peer) => Unpeer(peer, "unpeered");
+
+    /// <summary>Like <see cref="Unpeer(EndpointId)"/>, with the reason the removal is logged and reported with.</summary>
+    public bool Unpeer(EndpointId peer, string reason)
     {
         RemoteSubscriber? subscriber;
         lock (_registryLock) _byId.TryGetValue(peer, out subscriber);
         if (subscriber is not Peering peering) return false;
-        peering.Close(PeerCloseKind.Removed, "unpeered");
+        peering.Close(PeerCloseKind.Removed, reason);
         return true;
     }
 
@@ -166,8 +169,10 @@ public sealed class Endpoint : IAsyncDisposable
     /// Exchanges hellos on a fresh connection and registers the peering. Throws, with the socket closed,
     /// when the handshake fails or times out, or the remote is this endpoint or already peered.
     /// </summary>
-    internal async Task<Peering> HandshakeAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken)
+    internal async Task<Peering> HandshakeAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken,
+        string? targetHost = null)
     {
+        Stream? stream = null;
         try
         {
             socket.NoDelay = true;
@@ -180,7 +185,6 @@ public sealed class Endpoint : IAsyncDisposable
                 socket.ReceiveBufferSize = Math.Max(Options.SocketBufferSize, EndpointOptions.MinimumReceiveBufferSize);
             }
             var remoteAddress = FormatAddress(socket.RemoteEndPoint);
-            var reader = new SocketFrameReader(socket, Options.MaxFrameSize);
             int versionSent;
             byte[] hello;
             lock (_registryLock)
@@ -192,9 +196,14 @@ public sealed class Endpoint : IAsyncDisposable
             using var timeout = new CancellationTokenSource(Options.HandshakeTimeout, TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             HelloFrame remote;
+            SocketFrameReader reader;
+            PeerIdentity? identity;
             try
             {
-                await socket.SendAsync(hello, SocketFlags.None, linked.Token).ConfigureAwait(false);
+                // Transport step: TLS (when configured) before anything else is read or written.
+                (stream, identity) = await PeerTlsHandshake.WrapAsync(socket, direction, targetHost, Options.Tls, linked.Token).ConfigureAwait(false);
+                reader = new SocketFrameReader(stream, Options.MaxFrameSize);
+                await stream.WriteAsync(hello, linked.Token).ConfigureAwait(false);
                 remote = await ReadHelloAsync(reader, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -203,9 +212,9 @@ public sealed class Endpoint : IAsyncDisposable
             }
             if (remote.EndpointId == Id) throw new InvalidOperationException("the remote is this endpoint itself");
 
-            var info = new PeerInfo(remote.EndpointId, remoteAddress, direction);
+            var info = new PeerInfo(remote.EndpointId, remoteAddress, direction, identity);
             var buffer = new SendBuffer(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval);
-            var peering = new Peering(this, socket, reader, info, buffer, remote.Subscriptions, _logger);
+            var peering = new Peering(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
             string[]? catchUp = null;
             lock (_registryLock)
             {
@@ -224,6 +233,7 @@ public sealed class Endpoint : IAsyncDisposable
         }
         catch
         {
+            if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;
         }

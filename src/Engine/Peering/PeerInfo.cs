@@ -7,8 +7,11 @@ namespace Spillway.Engine.Peering;
 /// instance per peering, compared by reference: when the same endpoint id re-peers, the new peering
 /// has a new instance, so bookkeeping about the old one cannot be mistaken for the new one.
 /// </summary>
-public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, PeeringDirection direction)
+public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, PeeringDirection direction, PeerIdentity? identity = null)
 {
+    /// <summary>The names the peer's verified TLS certificate holds; null on a plaintext peering and for clients.</summary>
+    public PeerIdentity? Identity { get; } = identity;
+
     public EndpointId EndpointId { get; } = endpointId;
     public string RemoteAddress { get; } = remoteAddress;
     public PeeringDirection Direction { get; } = direction;

@@ -17,6 +17,7 @@ internal sealed class Peering : RemoteSubscriber
 
     private readonly Endpoint _endpoint;
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly SocketFrameReader _reader;
     private readonly ConcurrentQueue<byte[]> _control = new();
     private readonly CancellationTokenSource _stop = new();
@@ -24,12 +25,13 @@ internal sealed class Peering : RemoteSubscriber
     private readonly ILogger _logger;
     private int _closing;
 
-    public Peering(Endpoint endpoint, Socket socket, SocketFrameReader reader, PeerInfo info, SendBuffer buffer,
+    public Peering(Endpoint endpoint, Socket socket, Stream stream, SocketFrameReader reader, PeerInfo info, SendBuffer buffer,
         IReadOnlyList<string> subscriptions, ILogger logger)
         : base(info, SubscriberKind.Peer, buffer, subscriptions)
     {
         _endpoint = endpoint;
         _socket = socket;
+        _stream = stream;
         _reader = reader;
         _logger = logger;
     }
@@ -59,6 +61,7 @@ internal sealed class Peering : RemoteSubscriber
         _stop.Cancel();
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _socket.Dispose();
+        _stream.Dispose();
         _endpoint.OnPeeringClosed(this, kind, reason);
         _closed.TrySetResult();
     }
@@ -179,10 +182,6 @@ internal sealed class Peering : RemoteSubscriber
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
     {
-        while (!data.IsEmpty)
-        {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
-            data = data[sent..];
-        }
+        await _stream.WriteAsync(data, token).ConfigureAwait(false);
     }
 }

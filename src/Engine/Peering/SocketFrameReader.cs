@@ -1,14 +1,13 @@
-using System.Net.Sockets;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// Cuts a socket's byte stream into frames. <see cref="TryReadFrame"/> hands out bodies that point into
+/// Cuts a connection's byte stream (plain or TLS) into frames. <see cref="TryReadFrame"/> hands out bodies that point into
 /// the receive buffer (valid until the next fill), so parsing allocates only the decoded values. The
 /// buffer grows for a large frame, up to the maximum frame size.
 /// </summary>
-internal sealed class SocketFrameReader(Socket socket, int maxFrameSize)
+internal sealed class SocketFrameReader(Stream stream, int maxFrameSize)
 {
     private const int InitialSize = 64 * 1024;
     private byte[] _buffer = new byte[InitialSize];
@@ -20,7 +19,7 @@ internal sealed class SocketFrameReader(Socket socket, int maxFrameSize)
     {
         Compact();
         var room = Math.Min(_buffer.Length - _end, maxBytes);
-        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end, room), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = await stream.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read > 0;
     }
