@@ -7,6 +7,7 @@ var root = new RootCommand("spillway: an observable pub/sub peering engine")
     DemoCommand.Create(),
     TopCommand.Create(),
     WatchCommand.Create(),
+    CertsCommand.Create(),
 };
 // SIGINT and SIGTERM cancel the running command's token; it then has this long to stop its nodes cleanly.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

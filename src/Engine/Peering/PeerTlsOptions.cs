@@ -24,4 +24,11 @@ public sealed class PeerTlsOptions
 
     /// <summary>The cluster's CA: a remote certificate must chain to exactly this root.</summary>
     public X509Certificate2 CertificateAuthority { get; }
+
+    /// <summary>
+    /// The check every peering applies to the remote's certificate, for other TLS listeners (WebSocket, metrics) and for
+    /// checking a node's own certificate at start: null if it chains to the cluster CA and is valid now, else why not.
+    /// </summary>
+    public string? Verify(X509Certificate2? certificate, out PeerIdentity? identity) =>
+        PeerTlsHandshake.Check(this, certificate, PeeringDirection.Accepted, out identity);
 }

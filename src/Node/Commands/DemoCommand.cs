@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spillway.Node.Demo;
+using Spillway.Node.Security;
 using Spillway.Node.Top;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
@@ -52,6 +53,7 @@ internal static class DemoCommand
 
         var workDir = Directory.CreateTempSubdirectory("spillway-demo-").FullName;
         var layoutPath = Path.Combine(workDir, "demo-layout.json");
+        layout = DemoCertificates.Create(layout, workDir);
         await File.WriteAllTextAsync(layoutPath, layout.ToJson(), cancellationToken);
         var showTop = !noTop && !Console.IsOutputRedirected;
         var logs = new DemoLogs(workDir, toConsole: !showTop);
@@ -134,7 +136,8 @@ internal static class DemoCommand
         var lines = new List<string> { $"Spillway demo: {layout.Nodes.Count} nodes on 127.0.0.1, exporter {exporter.ToSettingValue()}; Ctrl-C stops them all." };
         foreach (var n in layout.Nodes)
             lines.Add($"  {n.Name,-9} {n.Role.ToName(),-8} metrics http://{n.Host}:{n.MetricsPort}/metrics  peers http://{n.Host}:{n.MetricsPort}/peers" +
-                      (n.WebSocketPort is { } ws ? $"  websocket ws://{n.Host}:{ws}/v1/messages/json" : ""));
+                      (n.WebSocketPort is { } ws ? $"  websocket wss://{n.Host}:{ws}/v1/messages/json" : ""));
+        lines.Add($"  Peerings and WebSocket use TLS with a throwaway CA: {DemoCertificates.AuthorityPath(workDir)} (spillway watch --ca it).");
         lines.Add("  The logger reads slowly: watch the workers' buffers to it fill and their overflow counters rise.");
         lines.Add("  Prometheus: prometheus --config.file=prometheus.yml (scrapes these ports); alerts and dashboards: README, Monitoring.");
         lines.Add(showTop ? $"  Node logs: {workDir}/<node>.log" : "  (node logs follow, prefixed by node name)");

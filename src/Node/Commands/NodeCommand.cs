@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Spillway.Node.Hosting;
+using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 
@@ -33,11 +34,13 @@ internal static class NodeCommand
         ClusterLayout layout;
         NodeSpec node;
         MetricsExporterKind exporter;
+        NodeSecurity security;
         try
         {
             layout = LayoutLoader.Load(layoutPath);
             node = layout.Get(name);
             exporter = CommonOptions.ParseExporter(exporterName);
+            security = NodeSecurity.Load(layout, node);
         }
         catch (Exception e) when (e is LayoutException or ArgumentException)
         {
@@ -50,7 +53,7 @@ internal static class NodeCommand
         NodeHost host;
         try
         {
-            host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload },
+            host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload, Security = security },
                 loggerFactory, cancellationToken);
         }
         catch (Exception e) when (e is SocketException or IOException || e.InnerException is SocketException)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Endpoint = Spillway.Engine.Peering.Endpoint;
+using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 using Spillway.Telemetry.Naming;
@@ -40,7 +41,11 @@ public sealed class NodeHost : IAsyncDisposable
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("Spillway.Node");
-        var endpoint = new Endpoint(layout.ToEndpointOptions(node), loggerFactory);
+        var security = options.Security ?? NodeSecurity.Load(layout, node);
+        if (security.IsPlaintext)
+            logger.LogWarning("{Node}: TLS is off (\"tls\": \"off\" in the layout): peerings and the WebSocket API are plaintext and unauthenticated; anyone who reaches the peering port can join and claim a name",
+                node.Name);
+        var endpoint = new Endpoint(layout.ToEndpointOptions(node) with { Tls = security.PeerTls }, loggerFactory);
         var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
         var host = new NodeHost(node, endpoint, telemetry, logger);
         try
@@ -49,13 +54,14 @@ public sealed class NodeHost : IAsyncDisposable
             endpoint.Listen(address, node.PeeringPort);
             host._apps.Add(await StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken));
             if (node.WebSocketPort is { } wsPort)
-                host._apps.Add(await StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken));
+                host._apps.Add(await StartWebSocketsAsync(node, address, wsPort, endpoint, security, cancellationToken));
             foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
             if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
             logger.LogInformation(
-                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
-                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, node.Host, node.MetricsPort, options.Exporter.ToSettingValue(),
-                node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}/v1/messages/json" : "");
+                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort} ({Transport}), metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
+                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, security.IsPlaintext ? "plaintext" : "mutual TLS", node.Host, node.MetricsPort,
+                options.Exporter.ToSettingValue(),
+                node.WebSocketPort is { } p ? $", WebSocket {(security.IsPlaintext ? "ws" : "wss")}://{node.Host}:{p}/v1/messages/json" : "");
             return host;
         }
         catch
@@ -93,10 +99,10 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, Endpoint endpoint,
-        CancellationToken cancellationToken)
+        NodeSecurity security, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, listen => WebSocketTls.Apply(listen, security)));
         var app = builder.Build();
         app.UseWebSockets();
         app.MapSpillwayWebSockets(endpoint);
