@@ -52,14 +52,15 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var address = ResolveListenAddress(node.Host);
             endpoint.Listen(address, node.PeeringPort);
-            host._apps.Add(await StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken));
+            host._apps.Add(await StartMetricsAsync(node, address, options.Exporter, telemetry, options.WebConfig, cancellationToken));
             if (node.WebSocketPort is { } wsPort)
                 host._apps.Add(await StartWebSocketsAsync(node, address, wsPort, endpoint, security, cancellationToken));
             foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
             if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
             logger.LogInformation(
-                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort} ({Transport}), metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
-                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, security.IsPlaintext ? "plaintext" : "mutual TLS", node.Host, node.MetricsPort,
+                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort} ({Transport}), metrics {Scheme}://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
+                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, security.IsPlaintext ? "plaintext" : "mutual TLS",
+                options.WebConfig?.Certificate is null ? "http" : "https", node.Host, node.MetricsPort,
                 options.Exporter.ToSettingValue(),
                 node.WebSocketPort is { } p ? $", WebSocket {(security.IsPlaintext ? "ws" : "wss")}://{node.Host}:{p}/v1/messages/json" : "");
             return host;
@@ -85,12 +86,13 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static async Task<WebApplication> StartMetricsAsync(NodeSpec node, IPAddress address, MetricsExporterKind exporter,
-        NodeTelemetry telemetry, CancellationToken cancellationToken)
+        NodeTelemetry telemetry, WebConfig? webConfig, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort, listen => WebConfigKestrel.Apply(listen, webConfig)));
         builder.Services.AddSpillwayMetrics(exporter, telemetry);
         var app = builder.Build();
+        if (webConfig is { BasicAuthUsers.Count: > 0 }) app.UseMiddleware<BasicAuthMiddleware>(webConfig.BasicAuthUsers);
         app.MapSpillwayMetrics(exporter);
         app.MapGet("/peers", () => Results.Bytes(PeersReportJson.Serialize(telemetry.BuildReport()), "application/json"));
         app.MapGet("/", () => Results.Text($"spillway node {node.Name}: see /metrics and /peers\n"));

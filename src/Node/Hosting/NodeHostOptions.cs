@@ -11,4 +11,6 @@ public sealed record NodeHostOptions
     public bool Workload { get; init; }
     /// <summary>TLS material already loaded; null = load it from the layout (<see cref="NodeSecurity.Load"/>).</summary>
     public NodeSecurity? Security { get; init; }
+    /// <summary>Protection of /metrics and /peers (<c>--web-config-file</c>); null = plain HTTP, no auth.</summary>
+    public WebConfig? WebConfig { get; init; }
 }
