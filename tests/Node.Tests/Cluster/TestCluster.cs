@@ -66,8 +66,9 @@ public sealed class TestCluster : IAsyncDisposable
     public ClusterLayout Layout { get; }
     public NodeHost this[string name] => _hosts[name];
 
-    public async Task StartAsync(string name, MetricsExporterKind exporter = MetricsExporterKind.OpenTelemetry) =>
-        _hosts[name] = await NodeHost.StartAsync(Layout, Layout.Get(name), new NodeHostOptions { Exporter = exporter, Security = SecurityOf(name) },
+    /// <param name="webConfig">Protection of the node's /metrics and /peers (<c>--web-config-file</c>), if any.</param>
+    public async Task StartAsync(string name, MetricsExporterKind exporter = MetricsExporterKind.OpenTelemetry, WebConfig? webConfig = null) =>
+        _hosts[name] = await NodeHost.StartAsync(Layout, Layout.Get(name), new NodeHostOptions { Exporter = exporter, Security = SecurityOf(name), WebConfig = webConfig },
             NullLoggerFactory.Instance, CancellationToken.None);
 
     public async Task StopAsync(string name)
