@@ -20,8 +20,9 @@ public static class WebConfigLoader
     public const string RequireAnyClientCert = "RequireAnyClientCert";
     public const string RequestClientCert = "RequestClientCert";
     private static readonly string[] ClientAuthTypes = [NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert];
-    private static readonly string[] TopLevel = ["tls_server_config", "basic_auth_users", "http_server_config"];
-    private static readonly string[] TlsFields = ["cert_file", "key_file", "client_ca_file", "client_auth_type", "min_version", "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites", "client_allowed_sans"];
+    // Only what is implemented: a field such as client_allowed_sans that was silently ignored would weaken what the operator asked for.
+    private static readonly string[] TopLevel = ["tls_server_config", "basic_auth_users"];
+    private static readonly string[] TlsFields = ["cert_file", "key_file", "client_ca_file", "client_auth_type"];
 
     public static WebConfig Load(string path)
     {

@@ -76,6 +76,10 @@ public sealed class WebConfigTests : IDisposable
         var e = Assert.Throws<LayoutException>(() => WebConfigLoader.Load(path));
         Assert.Equal($"{path}: tls_server_config.cert_file: file not found: {Path.Combine(_dir, "missing.crt")}", e.Message);
 
+        File.WriteAllText(path, "tls_server_config:\n  client_allowed_sans: [worker-1]\n");
+        e = Assert.Throws<LayoutException>(() => WebConfigLoader.Load(path));
+        Assert.Equal("tls_server_config.client_allowed_sans", e.Field);
+
         File.WriteAllText(path, "basic_auth_users:\n  prometheus: plaintext-password\n");
         e = Assert.Throws<LayoutException>(() => WebConfigLoader.Load(path));
         Assert.Equal("basic_auth_users.prometheus", e.Field);
