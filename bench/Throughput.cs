@@ -11,13 +11,14 @@ namespace Spillway.Bench;
 /// <summary>
 /// Loopback throughput of two real endpoints peered over 127.0.0.1 TCP (not BenchmarkDotNet).
 ///
-///   throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process]
+///   throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process] [--tls]
 ///   throughput --receiver PORT           (the child half of --two-process; PORT 0 = any free port)
 ///
 /// One publisher thread publishes (topic "bench/tp", StringValue of PAYLOAD ASCII characters) in a loop;
 /// the receiver counts messages in a Subscribe handler. The publisher's peering uses drop_newest with the
 /// default capacity 8192, and the publisher backs off (checks every 256 messages) whenever the buffer is
 /// more than half full, so what is measured is delivered throughput; any overflow is reported.
+/// --tls (in-process only) peers over mutual TLS 1.3 with certificates made at start (BenchCertificates).
 /// </summary>
 internal static class Throughput
 {
@@ -30,6 +31,7 @@ internal static class Throughput
         var warmup = 2;
         var payload = 64;
         var twoProcess = false;
+        var tls = false;
         int? receiverPort = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -39,6 +41,7 @@ internal static class Throughput
                 case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--payload": payload = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--two-process": twoProcess = true; break;
+                case "--tls": tls = true; break;
                 case "--receiver": receiverPort = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process] | throughput --receiver PORT");
@@ -46,16 +49,21 @@ internal static class Throughput
             }
         }
         if (receiverPort is { } port) return await RunReceiverAsync(port);
-        return twoProcess ? await RunTwoProcessAsync(seconds, warmup, payload) : await RunInProcessAsync(seconds, warmup, payload);
+        if (tls && twoProcess)
+        {
+            Console.Error.WriteLine("--tls runs in-process only");
+            return 2;
+        }
+        return twoProcess ? await RunTwoProcessAsync(seconds, warmup, payload) : await RunInProcessAsync(seconds, warmup, payload, tls);
     }
 
     // ---- receiver --------------------------------------------------------------------------------
 
     private sealed class Counter { public long Value; }
 
-    private static (SpillwayEndpoint Endpoint, Counter Counter, IDisposable Subscription) NewReceiver()
+    private static (SpillwayEndpoint Endpoint, Counter Counter, IDisposable Subscription) NewReceiver(PeerTlsOptions? tls = null)
     {
-        var endpoint = new SpillwayEndpoint();
+        var endpoint = new SpillwayEndpoint(new EndpointOptions { Tls = tls });
         var counter = new Counter();
         // Subscribe before listening, so the hello already carries the subscription.
         var subscription = endpoint.Subscribe(Topic, (_, _) => Interlocked.Increment(ref counter.Value));
@@ -85,15 +93,16 @@ internal static class Throughput
         return 0;
     }
 
-    private static async Task<int> RunInProcessAsync(int seconds, int warmup, int payload)
+    private static async Task<int> RunInProcessAsync(int seconds, int warmup, int payload, bool tls)
     {
-        var (receiver, counter, subscription) = NewReceiver();
+        var certificates = tls ? BenchCertificates.Create() : default;
+        var (receiver, counter, subscription) = NewReceiver(certificates.Receiver);
         await using (receiver)
         using (subscription)
         {
             var port = receiver.Listen(IPAddress.Loopback, 0);
-            return await RunPublisherAsync("in-process (two endpoints, one process)", port,
-                () => Interlocked.Read(ref counter.Value), seconds, warmup, payload);
+            return await RunPublisherAsync(tls ? "in-process (two endpoints, one process), mutual TLS 1.3" : "in-process (two endpoints, one process)", port,
+                () => Interlocked.Read(ref counter.Value), seconds, warmup, payload, certificates.Publisher);
         }
     }
 
@@ -133,9 +142,10 @@ internal static class Throughput
 
     // ---- publisher and measurement ---------------------------------------------------------------
 
-    private static async Task<int> RunPublisherAsync(string mode, int port, Func<long> delivered, int seconds, int warmup, int payload)
+    private static async Task<int> RunPublisherAsync(string mode, int port, Func<long> delivered, int seconds, int warmup, int payload,
+        PeerTlsOptions? tls = null)
     {
-        var options = new EndpointOptions { PeerOverflowPolicy = OverflowPolicy.DropNewest };
+        var options = new EndpointOptions { PeerOverflowPolicy = OverflowPolicy.DropNewest, Tls = tls };
         await using var publisher = new SpillwayEndpoint(options);
         var added = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
         publisher.PeerAdded += (_, e) => added.TrySetResult(e.Peer);

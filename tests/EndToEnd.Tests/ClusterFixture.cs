@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -80,6 +82,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         AlertmanagerPort = ports.Dequeue();
 
         await File.WriteAllTextAsync(LayoutPath, LayoutJson(specs.Select(s => (s.Name, s.Role, s.Peering, s.Metrics, s.WebSocket))));
+        await MakeCertificatesAsync(dll);
 
         Webhook = await WebhookReceiver.StartAsync();
 
@@ -146,6 +149,36 @@ public sealed class ClusterFixture : IAsyncLifetime
         return text.ToString();
     }
 
+    /// <summary>The CA and node certificates, made by the real <c>spillway certs</c> into <c>certs/</c> beside the layout.</summary>
+    private async Task MakeCertificatesAsync(string dll)
+    {
+        var certs = ChildProcess.Start("certs", RepoPaths.DotnetHost, [dll, "certs", "--layout", LayoutPath, "--out", Path.Combine(WorkDir, "certs")],
+            Path.Combine(WorkDir, "certs.log"));
+        if (!await certs.WaitForExitAsync(TimeSpan.FromSeconds(60)) || certs.ExitCode != 0)
+            throw new InvalidOperationException($"spillway certs failed.\n{certs.Describe()}");
+        CertificateAuthority = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(WorkDir, "certs", "ca.crt")));
+    }
+
+    /// <summary>The cluster CA made by <c>spillway certs</c>.</summary>
+    public X509Certificate2? CertificateAuthority { get; private set; }
+
+    /// <summary>A WebSocket client that accepts a server certificate only if it chains to the cluster CA.</summary>
+    public ClientWebSocket NewWebSocketClient()
+    {
+        var ca = CertificateAuthority ?? throw new InvalidOperationException("the cluster is not started");
+        var client = new ClientWebSocket();
+        client.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is not X509Certificate2 server) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(server);
+        };
+        return client;
+    }
+
     /// <summary>The cluster layout (docs/layout.md): small buffers, fast stats window, a slow logger.</summary>
     private static string LayoutJson(IEnumerable<(string Name, string Role, int Peering, int Metrics, int? WebSocket)> nodes)
     {
@@ -168,6 +201,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         var layout = new JsonObject
         {
+            // Mutual TLS with the certificates `spillway certs` writes next to the layout (MakeCertificatesAsync).
+            ["tls"] = new JsonObject { ["ca"] = "certs/ca.crt" },
             ["buffers"] = new JsonObject
             {
                 ["peer_buffer_size"] = PeerBufferSize,

@@ -88,10 +88,10 @@ public sealed class ClusterTests(ClusterFixture cluster)
 
         // A real WebSocket client on the manager, kept open for the whole test: spillway_websocket_clients{node="manager"} is 1.
         var manager = cluster.Node("manager");
-        using var ws = new ClientWebSocket();
+        using var ws = cluster.NewWebSocketClient();
         using (var connect = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
-            await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{manager.WebSocketPort}/v1/messages/json"), connect.Token);
+            await ws.ConnectAsync(new Uri($"wss://127.0.0.1:{manager.WebSocketPort}/v1/messages/json"), connect.Token);
             await ws.SendAsync("[]"u8.ToArray(), WebSocketMessageType.Text, true, connect.Token);
             var ack = await ReceiveTextAsync(ws, connect.Token);
             using var ackJson = JsonDocument.Parse(ack);

@@ -10,6 +10,21 @@ public sealed class DemoSmokeTests
     private static readonly int[] MetricsPorts = [9101, 9102, 9103, 9104, 9105];
     private static readonly int[] OtherPorts = [9201, 9202, 9203, 9204, 9205, 9301];
 
+    private static async Task AssertRefusesClientWithoutCertificateAsync(int port, Func<string> context)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        await using var ssl = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: false), false, (_, _, _, _) => true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "manager" }, timeout.Token);
+        Assert.True(ssl.SslProtocol == System.Security.Authentication.SslProtocols.Tls13, $"the peering port negotiated {ssl.SslProtocol}, expected TLS 1.3");
+        // TLS 1.3 judges the client certificate after the handshake: the refusal is the connection ending on the first read.
+        var refused = false;
+        try { refused = await ssl.ReadAsync(new byte[512], timeout.Token) == 0; }
+        catch (IOException) { refused = true; }
+        Assert.True(refused, $"the peering port on {port} accepted a TLS client without a certificate.\n{context()}");
+    }
+
     [Fact]
     public async Task Demo_shows_overflows_to_the_logger_and_stops_all_nodes_on_sigterm()
     {
@@ -45,6 +60,9 @@ public sealed class DemoSmokeTests
                     return (false, "", string.Join(" | ", seen));
                 }, Context);
             Assert.False(string.IsNullOrEmpty(evidence));
+
+            // The peering ports speak TLS and refuse a client that shows no certificate (what `openssl s_client` without -cert does).
+            await AssertRefusesClientWithoutCertificateAsync(OtherPorts[0] + offset, Context);
 
             // The five node processes are children of the demo.
             var nodes = ChildrenRunningSpillwayNode(demo.Id);

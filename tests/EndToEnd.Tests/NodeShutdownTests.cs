@@ -14,7 +14,7 @@ public sealed class NodeShutdownTests
         var ports = FreePorts.Reserve(2);
         var layout = Path.Combine(workDir, "layout.json");
         await File.WriteAllTextAsync(layout, $$"""
-            { "nodes": [ { "name": "logger", "role": "logger", "host": "127.0.0.1", "peering_port": {{ports[0]}}, "metrics_port": {{ports[1]}} } ] }
+            { "tls": "off", "nodes": [ { "name": "logger", "role": "logger", "host": "127.0.0.1", "peering_port": {{ports[0]}}, "metrics_port": {{ports[1]}} } ] }
             """);
         var node = ChildProcess.Start("logger", RepoPaths.DotnetHost,
             [RepoPaths.SpillwayDll, "node", "--layout", layout, "--name", "logger",

@@ -46,6 +46,9 @@ public sealed record EndpointOptions
     /// <summary>Layout <c>inbound_messages_per_second</c>: caps how fast this endpoint reads from each peering (messages/s); 0 = unlimited. A demo and test knob for slow consumers.</summary>
     public int InboundMessagesPerSecond { get; init; }
 
+    /// <summary>Mutual TLS on every peering (docs/security.md); null = plaintext.</summary>
+    public PeerTlsOptions? Tls { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

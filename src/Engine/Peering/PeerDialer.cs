@@ -53,7 +53,7 @@ internal sealed class PeerDialer
                     socket.Dispose();
                     throw;
                 }
-                var peering = await _endpoint.ConnectAsync(socket, PeeringDirection.Initiated, token).ConfigureAwait(false);
+                var peering = await _endpoint.ConnectAsync(socket, PeeringDirection.Initiated, token, targetHost: Host).ConfigureAwait(false);
                 if (peering is not null)
                 {
                     failuresInARow = 0;

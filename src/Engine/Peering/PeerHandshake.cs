@@ -6,21 +6,21 @@ namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// Turns a fresh TCP connection into the parts of a peering: socket settings, the transport step (plain
-/// <see cref="NetworkStream"/> today; an encrypting stream slots in at <see cref="OpenTransportAsync"/>),
+/// <see cref="NetworkStream"/> or mutual TLS, at <see cref="OpenTransportAsync"/>),
 /// then the hello exchange, all bounded by <see cref="EndpointOptions.HandshakeTimeout"/>. It registers
 /// nothing: the endpoint decides whether the remote may join.
 /// </summary>
 internal sealed class PeerHandshake(EndpointId localId, EndpointOptions options, TimeProvider timeProvider)
 {
     /// <summary>The established connection: its stream, a frame reader over it and the remote's hello.</summary>
-    public readonly record struct Result(Stream Stream, FrameReader Reader, HelloFrame Remote);
+    public readonly record struct Result(Stream Stream, FrameReader Reader, HelloFrame Remote, PeerIdentity? Identity);
 
     /// <summary>
     /// Runs the handshake; <paramref name="hello"/> is called once, just before sending, for the frame to
     /// send. Throws <see cref="PeerHandshakeException"/> (or the transport's own exception) on failure;
     /// the caller disposes the socket.
     /// </summary>
-    public async Task<Result> RunAsync(Socket socket, PeeringDirection direction, Func<byte[]> hello, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Socket socket, PeeringDirection direction, string? targetHost, Func<byte[]> hello, CancellationToken cancellationToken)
     {
         ConfigureSocket(socket);
         using var timeout = new CancellationTokenSource(options.HandshakeTimeout, timeProvider);
@@ -28,13 +28,14 @@ internal sealed class PeerHandshake(EndpointId localId, EndpointOptions options,
         Stream? stream = null;
         try
         {
-            stream = await OpenTransportAsync(socket, direction, linked.Token).ConfigureAwait(false);
+            PeerIdentity? identity;
+            (stream, identity) = await OpenTransportAsync(socket, direction, targetHost, linked.Token).ConfigureAwait(false);
             var reader = new FrameReader(stream, options.MaxFrameSize);
             await stream.WriteAsync(hello(), linked.Token).ConfigureAwait(false);
             var remote = await ReadHelloAsync(reader, linked.Token).ConfigureAwait(false);
             if (remote.EndpointId == localId)
                 throw new PeerHandshakeException(CloseReason.HandshakeRefused, "the remote is this endpoint itself");
-            return new Result(stream, reader, remote);
+            return new Result(stream, reader, remote, identity);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -46,6 +47,11 @@ internal sealed class PeerHandshake(EndpointId localId, EndpointOptions options,
         {
             stream?.Dispose();
             throw new PeerHandshakeException(CloseReason.HandshakeRefused, e.Message, e);
+        }
+        catch (System.Security.Authentication.AuthenticationException e)
+        {
+            stream?.Dispose();
+            throw new PeerHandshakeException(CloseReason.AuthenticationFailed, e.Message, e);
         }
         catch
         {
@@ -69,10 +75,12 @@ internal sealed class PeerHandshake(EndpointId localId, EndpointOptions options,
 
     /// <summary>
     /// The step between the socket and the protocol: everything after it (hello, frames) reads and writes
-    /// the returned stream. Plain TCP: the socket's own stream (the peering disposes the socket itself).
+    /// the returned stream. With <see cref="EndpointOptions.Tls"/> set, mutual TLS 1.3 against the cluster
+    /// CA, yielding the names the remote's verified certificate holds; without it, the socket's own stream.
     /// </summary>
-    private static ValueTask<Stream> OpenTransportAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<Stream>(new NetworkStream(socket, ownsSocket: false));
+    private ValueTask<(Stream, PeerIdentity?)> OpenTransportAsync(Socket socket, PeeringDirection direction, string? targetHost,
+        CancellationToken cancellationToken) =>
+        new(PeerTlsHandshake.WrapAsync(socket, direction, targetHost, options.Tls, cancellationToken));
 
     private static async Task<HelloFrame> ReadHelloAsync(FrameReader reader, CancellationToken token)
     {

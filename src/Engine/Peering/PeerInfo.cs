@@ -10,8 +10,12 @@ namespace Spillway.Engine.Peering;
 /// <param name="endpointId">The remote endpoint id.</param>
 /// <param name="remoteAddress">The remote socket address as an operator writes it.</param>
 /// <param name="direction">Who dialed.</param>
-public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, PeeringDirection direction)
+/// <param name="identity">The names the peer's verified TLS certificate holds; null on a plaintext peering and for clients.</param>
+public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, PeeringDirection direction, PeerIdentity? identity = null)
 {
+    /// <summary>The names the peer's verified TLS certificate holds; null on a plaintext peering and for clients.</summary>
+    public PeerIdentity? Identity { get; } = identity;
+
     /// <summary>The remote endpoint id.</summary>
     public EndpointId EndpointId { get; } = endpointId;
     /// <summary>The remote socket address, e.g. <c>127.0.0.1:9201</c>.</summary>

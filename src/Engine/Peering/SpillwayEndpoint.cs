@@ -128,10 +128,13 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     }
 
     /// <summary>Removes the live peering with <paramref name="peer"/> (either direction); an initiated one will be re-dialed.</summary>
-    public bool Unpeer(EndpointId peer)
+    public bool Unpeer(EndpointId peer) => Unpeer(peer, CloseReason.Unpeered, "unpeered");
+
+    /// <summary>Like <see cref="Unpeer(EndpointId)"/>, with the typed reason and the detail the removal is reported and logged with.</summary>
+    public bool Unpeer(EndpointId peer, CloseReason reason, string detail)
     {
         if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection connection) return false;
-        connection.Close(CloseReason.Unpeered, "unpeered");
+        connection.Close(reason, detail);
         return true;
     }
 
@@ -176,21 +179,22 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// Runs the handshake on a fresh connection and registers the peering. Throws, with the socket closed,
     /// when the handshake fails or times out, or the remote is this endpoint or already peered.
     /// </summary>
-    internal async Task<PeerConnection> ConnectAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken)
+    internal async Task<PeerConnection> ConnectAsync(Socket socket, PeeringDirection direction, CancellationToken cancellationToken,
+        string? targetHost = null)
     {
         Stream? stream = null;
         try
         {
             var remoteAddress = FormatAddress(socket.RemoteEndPoint);
             var versionSent = 0;
-            var (connected, reader, remote) = await _handshake.RunAsync(socket, direction, () =>
+            var (connected, reader, remote, identity) = await _handshake.RunAsync(socket, direction, targetHost, () =>
             {
                 (versionSent, var announced) = _registry.ReadAnnouncement();
                 return FrameCodec.EncodeHello(Id, announced);
             }, cancellationToken).ConfigureAwait(false);
             stream = connected;
 
-            var info = new PeerInfo(remote.EndpointId, remoteAddress, direction);
+            var info = new PeerInfo(remote.EndpointId, remoteAddress, direction, identity);
             var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval);
             var peer = new PeerConnection(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
             if (!_registry.TryAddPeer(peer, versionSent, out var catchUp))

@@ -1,6 +1,7 @@
 using Spillway.Engine;
 using System.CommandLine;
 using Spillway.Node.Demo;
+using Spillway.Node.Security;
 using Spillway.Node.Top;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
@@ -59,6 +60,7 @@ internal static class DemoCommand
 
         var workDir = Directory.CreateTempSubdirectory("spillway-demo-").FullName;
         var layoutPath = Path.Combine(workDir, "demo-layout.json");
+        layout = DemoCertificates.Create(layout, workDir);
         await File.WriteAllTextAsync(layoutPath, layout.ToJson(), cancellationToken);
         var showTop = !noTop && !Console.IsOutputRedirected;
         var logs = new DemoLogs(workDir, toConsole: !showTop);
@@ -137,7 +139,8 @@ internal static class DemoCommand
         var lines = new List<string> { $"Spillway demo: {layout.Nodes.Count} nodes on 127.0.0.1, exporter {exporter.ToSettingValue()}; Ctrl-C stops them all." };
         foreach (var n in layout.Nodes)
             lines.Add($"  {n.Name,-9} {n.Role.ToName(),-8} metrics http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Metrics}  peers http://{n.Host}:{n.MetricsPort}{SpillwayRoutes.Peers}" +
-                      (n.WebSocketPort is { } ws ? $"  websocket ws://{n.Host}:{ws}{SpillwayRoutes.WebSocketJson}" : ""));
+                      (n.WebSocketPort is { } ws ? $"  websocket wss://{n.Host}:{ws}{SpillwayRoutes.WebSocketJson}" : ""));
+        lines.Add($"  Peerings and WebSocket use TLS with a throwaway CA: {DemoCertificates.AuthorityPath(workDir)} (spillway watch --ca it).");
         lines.Add("  The logger reads slowly: watch the workers' buffers to it fill and their overflow counters rise.");
         lines.Add($"  Layout: {layoutPath}  (spillway top --layout {layoutPath})");
         if (monitoring is not null)

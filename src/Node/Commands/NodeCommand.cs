@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Spillway.Node.Hosting;
+using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 
@@ -18,26 +19,31 @@ internal static class NodeCommand
         var workload = new Option<bool>("--workload") { Description = "Publish the demo's synthetic traffic for this node's role" };
         var parentPid = CommonOptions.WholeNumber("--exit-with-parent", "Stop when the process with this id exits (used by demo)", 1, int.MaxValue, "a process id");
         parentPid.Hidden = true;
+        var webConfig = new Option<string?>("--web-config-file") { Description = "Protect /metrics and /peers: exporter-toolkit web config (TLS, basic auth); see docs/security.md" };
         var command = new Command("node", "Run one node: peerings per the layout, /metrics and /peers on its metrics port")
         {
-            layout, name, exporter, workload, parentPid,
+            layout, name, exporter, workload, parentPid, webConfig,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(layout)!, parse.GetValue(name)!, parse.GetValue(exporter),
-            parse.GetValue(workload), parse.GetValue(parentPid), ct));
+            parse.GetValue(workload), parse.GetValue(parentPid), parse.GetValue(webConfig), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string layoutPath, string name, string? exporterName, bool workload, int? parentPid,
-        CancellationToken cancellationToken)
+        string? webConfigPath, CancellationToken cancellationToken)
     {
         ClusterLayout layout;
         NodeSpec node;
         MetricsExporterKind exporter;
+        NodeSecurity security;
+        WebConfig? web;
         try
         {
             layout = LayoutLoader.Load(layoutPath);
             node = layout.Get(name);
             exporter = CommonOptions.ParseExporter(exporterName);
+            security = NodeSecurity.Load(layout, node);
+            web = webConfigPath is null ? null : WebConfigLoader.Load(webConfigPath);
         }
         catch (LayoutException e)
         {
@@ -50,7 +56,7 @@ internal static class NodeCommand
         NodeHost host;
         try
         {
-            host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload },
+            host = await NodeHost.StartAsync(layout, node, new NodeHostOptions { Exporter = exporter, Workload = workload, Security = security, WebConfig = web },
                 loggerFactory, cancellationToken);
         }
         catch (NodeStartException e)

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Spillway.Node.Security;
 
 namespace Spillway.Node.Commands;
 
@@ -12,7 +13,7 @@ namespace Spillway.Node.Commands;
 /// </summary>
 internal static class WatchCommand
 {
-    public const string DefaultUrl = "ws://127.0.0.1:9301" + SpillwayRoutes.WebSocketJson;
+    public const string DefaultUrl = "wss://127.0.0.1:9301" + SpillwayRoutes.WebSocketJson;
 
     public static Command Create()
     {
@@ -20,12 +21,17 @@ internal static class WatchCommand
         var url = new Option<string>("--url") { Description = $"The node's WebSocket endpoint (default {DefaultUrl}, the demo manager)" };
         var count = CommonOptions.WholeNumber("--count", "Stop after this many messages (exit 0); without it, watch until Ctrl-C",
             1, int.MaxValue, "a whole number of messages");
-        var command = new Command("watch", "Print the messages of a topic as they arrive, through a node's WebSocket API") { topics, url, count };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(topics) ?? [], parse.GetValue(url) ?? DefaultUrl, parse.GetValue(count), ct));
+        var ca = new Option<string?>("--ca") { Description = "wss: the cluster CA certificate (PEM) to verify the node with, instead of the system store" };
+        var cert = new Option<string?>("--cert") { Description = "wss: client certificate (PEM), for nodes that require one" };
+        var key = new Option<string?>("--key") { Description = "wss: the client certificate's private key (PEM)" };
+        var command = new Command("watch", "Print the messages of a topic as they arrive, through a node's WebSocket API") { topics, url, count, ca, cert, key };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(topics) ?? [], parse.GetValue(url) ?? DefaultUrl, parse.GetValue(count),
+            (parse.GetValue(ca), parse.GetValue(cert), parse.GetValue(key)), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] topics, string url, int? count, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] topics, string url, int? count, (string? Ca, string? Cert, string? Key) tls,
+        CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
         {
@@ -33,6 +39,11 @@ internal static class WatchCommand
             return ExitCodes.BadConfiguration;
         }
         using var socket = new ClientWebSocket();
+        if (WatchTls.Configure(socket.Options, tls.Ca, tls.Cert, tls.Key) is { } tlsProblem)
+        {
+            Console.Error.WriteLine($"spillway watch: {tlsProblem}");
+            return ExitCodes.BadConfiguration;
+        }
         try
         {
             await socket.ConnectAsync(uri, cancellationToken);
@@ -73,7 +84,7 @@ internal static class WatchCommand
         }
         catch (WebSocketException e)
         {
-            Console.Error.WriteLine($"spillway watch: cannot talk to {url}: {e.Message}. Is the node running with a websocket_port (the demo's manager has one)?");
+            Console.Error.WriteLine($"spillway watch: cannot talk to {url}: {e.Message}. Is the node running with a websocket_port (the demo's manager has one)? For wss:// give the cluster CA with --ca (the demo prints its path).");
             return ExitCodes.Failed;
         }
     }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 using Spillway.Telemetry.Naming;
@@ -44,7 +45,11 @@ public sealed class NodeHost : IAsyncDisposable
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("Spillway.Node");
-        var endpoint = new SpillwayEndpoint(layout.ToEndpointOptions(node), loggerFactory);
+        var security = options.Security ?? NodeSecurity.Load(layout, node);
+        if (security.IsPlaintext)
+            logger.LogWarning("{Node}: TLS is off (\"tls\": \"off\" in the layout): peerings and the WebSocket API are plaintext and unauthenticated; anyone who reaches the peering port can join and claim a name",
+                node.Name);
+        var endpoint = new SpillwayEndpoint(layout.ToEndpointOptions(node) with { Tls = security.PeerTls }, loggerFactory);
         var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
         var host = new NodeHost(node, endpoint, telemetry, logger);
         try
@@ -53,17 +58,19 @@ public sealed class NodeHost : IAsyncDisposable
             var address = ListenAddress.Resolve(node.Host, field + ".host");
             Bind(field + ".peering_port", address, node.PeeringPort, () => endpoint.Listen(address, node.PeeringPort));
             host._apps.Add(await BindAsync(field + ".metrics_port", address, node.MetricsPort,
-                () => StartMetricsAsync(node, address, options.Exporter, telemetry, cancellationToken)));
+                () => StartMetricsAsync(node, address, options.Exporter, telemetry, options.WebConfig, cancellationToken)));
             if (node.WebSocketPort is { } wsPort)
                 host._apps.Add(await BindAsync(field + ".websocket_port", address, wsPort,
-                    () => StartWebSocketsAsync(node, address, wsPort, endpoint, cancellationToken)));
+                    () => StartWebSocketsAsync(node, address, wsPort, endpoint, security, cancellationToken)));
             foreach (var target in layout.DialTargets(node)) endpoint.Peer(target.Host, target.PeeringPort);
             host._lossLog = LossLog.Start(node.Name, telemetry.BuildReport, logger);
             if (options.Workload) host._workload = SyntheticWorkload.Start(endpoint, node, loggerFactory.CreateLogger("Spillway.Workload"));
             logger.LogInformation(
-                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort}, metrics http://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
-                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, node.Host, node.MetricsPort, options.Exporter.ToSettingValue(),
-                node.WebSocketPort is { } p ? $", WebSocket ws://{node.Host}:{p}{SpillwayRoutes.WebSocketJson}" : "");
+                "{Node}: up as {Role}, endpoint {Id}; peering port {PeeringPort} ({Transport}), metrics {Scheme}://{Host}:{MetricsPort}/metrics ({Exporter}){WebSocket}",
+                node.Name, node.Role.ToName(), endpoint.Id, node.PeeringPort, security.IsPlaintext ? "plaintext" : "mutual TLS",
+                options.WebConfig?.Certificate is null ? "http" : "https", node.Host, node.MetricsPort,
+                options.Exporter.ToSettingValue(),
+                node.WebSocketPort is { } p ? $", WebSocket {(security.IsPlaintext ? "ws" : "wss")}://{node.Host}:{p}{SpillwayRoutes.WebSocketJson}" : "");
             host._up = true;
             return host;
         }
@@ -121,12 +128,13 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static async Task<WebApplication> StartMetricsAsync(NodeSpec node, IPAddress address, MetricsExporterKind exporter,
-        NodeTelemetry telemetry, CancellationToken cancellationToken)
+        NodeTelemetry telemetry, WebConfig? webConfig, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, node.MetricsPort, listen => WebConfigKestrel.Apply(listen, webConfig)));
         builder.Services.AddSpillwayMetrics(exporter, telemetry);
         var app = builder.Build();
+        if (webConfig is { BasicAuthUsers.Count: > 0 }) app.UseMiddleware<BasicAuthMiddleware>(webConfig.BasicAuthUsers);
         app.MapSpillwayMetrics(exporter);
         app.MapGet(SpillwayRoutes.Peers, () => Results.Bytes(PeersReportJson.Serialize(telemetry.BuildReport()), "application/json"));
         app.MapGet("/", () => Results.Text($"spillway node {node.Name}: see /metrics and /peers\n"));
@@ -135,10 +143,10 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static async Task<WebApplication> StartWebSocketsAsync(NodeSpec node, IPAddress address, int port, SpillwayEndpoint endpoint,
-        CancellationToken cancellationToken)
+        NodeSecurity security, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, listen => WebSocketTls.Apply(listen, security)));
         var app = builder.Build();
         app.UseWebSockets();
         app.MapSpillwayWebSockets(endpoint);

@@ -21,8 +21,10 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     /// <param name="nodes">The nodes, in order; their <see cref="NodeSpec.Buffers"/> are the effective (merged) settings.</param>
     /// <param name="buffers">Cluster-wide buffer settings (what <see cref="ToJson"/> writes as the top-level <c>buffers</c>); null = defaults.</param>
     /// <param name="source">The file or other origin, for error messages.</param>
-    public ClusterLayout(IEnumerable<NodeSpec> nodes, BufferSettings? buffers = null, string source = DefaultSource)
+    /// <param name="tls">The <c>tls</c> section; null = not given (a node refuses to start until it is: TLS or an explicit "off").</param>
+    public ClusterLayout(IEnumerable<NodeSpec> nodes, BufferSettings? buffers = null, string source = DefaultSource, TlsLayout? tls = null)
     {
+        Tls = tls;
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
@@ -37,6 +39,12 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
 
     /// <summary>Cluster-wide buffer settings: the file's top-level <c>buffers</c> over the defaults. Nodes may override them.</summary>
     public BufferSettings Buffers { get; }
+
+    /// <summary>The cluster-wide <c>tls</c> section, or null when the layout has none (docs/security.md).</summary>
+    public TlsLayout? Tls { get; }
+
+    /// <summary>A copy with another <c>tls</c> section (the demo and tests add the certificates they generate).</summary>
+    public ClusterLayout WithTls(TlsLayout? tls) => new(_nodes, Buffers, Source, tls);
 
     /// <summary>The nodes in file order.</summary>
     public IReadOnlyList<NodeSpec> Nodes { get; }
@@ -108,7 +116,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 WebSocketPort = n.WebSocketPort is int ws ? Shift(ws, offset, i, LayoutFields.WebSocketPort) : null,
             };
         }
-        return new ClusterLayout(shifted, Buffers, Source);
+        return new ClusterLayout(shifted, Buffers, Source, Tls);
     }
 
     /// <summary>
@@ -122,6 +130,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
         {
             w.WriteStartObject();
+            WriteTls(w, Tls);
             w.WritePropertyName(LayoutFields.Buffers);
             WriteBuffers(w, Buffers, baseline: null);
             w.WriteStartArray(LayoutFields.Nodes);
@@ -136,6 +145,8 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 if (n.WebSocketPort is int ws) w.WriteNumber(LayoutFields.WebSocketPort, ws);
                 if (n.InboundMessagesPerSecond != 0) w.WriteNumber(LayoutFields.InboundMessagesPerSecond, n.InboundMessagesPerSecond);
                 if (n.SocketBufferBytes != 0) w.WriteNumber(LayoutFields.SocketBufferBytes, n.SocketBufferBytes);
+                if (n.CertificateFile is { } certificate) w.WriteString(LayoutFields.Certificate, certificate);
+                if (n.KeyFile is { } key) w.WriteString(LayoutFields.Key, key);
                 if (n.Buffers != Buffers)
                 {
                     w.WritePropertyName(LayoutFields.Buffers);
@@ -150,7 +161,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     }
 
     public bool Equals(ClusterLayout? other) =>
-        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && _nodes.SequenceEqual(other._nodes)));
+        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Tls == other.Tls && _nodes.SequenceEqual(other._nodes)));
 
     public override bool Equals(object? obj) => Equals(obj as ClusterLayout);
 
@@ -158,6 +169,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     {
         var hash = new HashCode();
         hash.Add(Buffers);
+        hash.Add(Tls);
         foreach (var n in _nodes) hash.Add(n);
         return hash.ToHashCode();
     }
@@ -174,6 +186,20 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 nameof(offset), offset,
                 $"shifting {LayoutFields.Join(LayoutFields.Node(index), field)} ({port}) by {offset} leaves {LayoutRules.MinPort}..{LayoutRules.MaxPort}");
         return (int)shifted;
+    }
+
+    private static void WriteTls(Utf8JsonWriter w, TlsLayout? tls)
+    {
+        if (tls is null) return;
+        if (!tls.Enabled)
+        {
+            w.WriteString(LayoutFields.Tls, TlsLayout.OffValue);
+            return;
+        }
+        w.WriteStartObject(LayoutFields.Tls);
+        w.WriteString(LayoutFields.TlsCa, tls.CaFile);
+        if (tls.WebSocketClientCertificates) w.WriteBoolean(LayoutFields.TlsWebSocketClientCertificates, true);
+        w.WriteEndObject();
     }
 
     private static void WriteBuffers(Utf8JsonWriter w, BufferSettings b, BufferSettings? baseline)

@@ -5,6 +5,12 @@ internal static class LayoutFields
 {
     public const string Buffers = "buffers";
     public const string Nodes = "nodes";
+    public const string Tls = "tls";
+
+    public const string TlsCa = "ca";
+    public const string TlsWebSocketClientCertificates = "websocket_client_certificates";
+    public const string Certificate = "certificate";
+    public const string Key = "key";
 
     public const string PeerBufferSize = "peer_buffer_size";
     public const string PeerOverflowPolicy = "peer_overflow_policy";
@@ -21,11 +27,12 @@ internal static class LayoutFields
     public const string InboundMessagesPerSecond = "inbound_messages_per_second";
     public const string SocketBufferBytes = "socket_buffer_bytes";
 
-    public static readonly string[] RootProperties = [Buffers, Nodes];
+    public static readonly string[] RootProperties = [Tls, Buffers, Nodes];
+    public static readonly string[] TlsProperties = [TlsCa, TlsWebSocketClientCertificates];
     public static readonly string[] BufferProperties =
         [PeerBufferSize, PeerOverflowPolicy, WebSocketBufferSize, WebSocketOverflowPolicy, StatsResetInterval];
     public static readonly string[] NodeProperties =
-        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Buffers];
+        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Certificate, Key, Buffers];
 
     public static string Node(int index) => $"{Nodes}[{index}]";
 

@@ -73,6 +73,8 @@ public static class LayoutLoader
         if (root.TryGetProperty(LayoutFields.Buffers, out var buffers))
             cluster = ReadBuffers(source, buffers, LayoutFields.Buffers, cluster);
 
+        TlsLayout? tls = root.TryGetProperty(LayoutFields.Tls, out var tlsElement) ? ReadTls(source, tlsElement) : null;
+
         if (!root.TryGetProperty(LayoutFields.Nodes, out var nodes))
             throw new LayoutException(source, LayoutFields.Nodes, "required property missing");
         if (nodes.ValueKind != JsonValueKind.Array)
@@ -86,7 +88,37 @@ public static class LayoutLoader
             specs.Add(ReadNode(source, node, LayoutFields.Node(index++), cluster));
 
         // Cross-node rules (duplicate names, port clashes per host) run in the constructor.
-        return new ClusterLayout(specs, cluster, source);
+        return new ClusterLayout(specs, cluster, source, tls);
+    }
+
+    /// <summary><c>"tls": "off"</c>, or <c>{ "ca": FILE, "websocket_client_certificates": BOOL }</c>.</summary>
+    private static TlsLayout ReadTls(string source, JsonElement element)
+    {
+        const string expected = $"expected \"{TlsLayout.OffValue}\" or an object with \"{LayoutFields.TlsCa}\" (the cluster CA file)";
+        if (element.ValueKind == JsonValueKind.String)
+            return element.GetString() == TlsLayout.OffValue
+                ? TlsLayout.Off
+                : throw new LayoutException(source, LayoutFields.Tls, $"{expected}, got \"{element.GetString()}\"");
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new LayoutException(source, LayoutFields.Tls, $"{expected}, got {Describe(element)}");
+        CheckProperties(source, element, LayoutFields.Tls, LayoutFields.TlsProperties);
+        string ca = ReadString(source, Required(source, element, LayoutFields.Tls, LayoutFields.TlsCa), LayoutFields.Join(LayoutFields.Tls, LayoutFields.TlsCa));
+        if (ca.Length == 0) throw new LayoutException(source, LayoutFields.Join(LayoutFields.Tls, LayoutFields.TlsCa), "must not be empty");
+        bool clientCertificates = false;
+        if (element.TryGetProperty(LayoutFields.TlsWebSocketClientCertificates, out var wcc))
+        {
+            if (wcc.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                throw new LayoutException(source, LayoutFields.Join(LayoutFields.Tls, LayoutFields.TlsWebSocketClientCertificates), $"expected true or false, got {Describe(wcc)}");
+            clientCertificates = wcc.GetBoolean();
+        }
+        return TlsLayout.WithAuthority(ca, clientCertificates);
+    }
+
+    private static string? ReadOptionalPath(string source, JsonElement node, string path, string name)
+    {
+        if (!node.TryGetProperty(name, out var element)) return null;
+        string value = ReadString(source, element, LayoutFields.Join(path, name));
+        return value.Length > 0 ? value : throw new LayoutException(source, LayoutFields.Join(path, name), "must not be empty");
     }
 
     private static NodeSpec ReadNode(string source, JsonElement node, string path, BufferSettings cluster)
@@ -120,8 +152,13 @@ public static class LayoutLoader
             ? ReadBuffers(source, overrides, LayoutFields.Join(path, LayoutFields.Buffers), cluster)
             : cluster;
 
+        string? certificate = ReadOptionalPath(source, node, path, LayoutFields.Certificate);
+        string? key = ReadOptionalPath(source, node, path, LayoutFields.Key);
+
         return new NodeSpec
         {
+            CertificateFile = certificate,
+            KeyFile = key,
             Name = name,
             Role = role,
             Host = host,

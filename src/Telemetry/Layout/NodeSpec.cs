@@ -19,6 +19,10 @@ public sealed record NodeSpec
     public int InboundMessagesPerSecond { get; init; }
     /// <summary>JSON <c>socket_buffer_bytes</c> (optional): kernel socket buffer size; 0 = OS default.</summary>
     public int SocketBufferBytes { get; init; }
+    /// <summary>JSON <c>certificate</c> (optional): PEM certificate of this node, as written; default <c>&lt;name&gt;.crt</c> beside the CA (docs/security.md).</summary>
+    public string? CertificateFile { get; init; }
+    /// <summary>JSON <c>key</c> (optional): PEM private key of this node, as written; default <c>&lt;name&gt;.key</c> beside the CA.</summary>
+    public string? KeyFile { get; init; }
     /// <summary>Effective buffer settings: the node's own <c>buffers</c> over the cluster's <c>buffers</c> over the defaults.</summary>
     public BufferSettings Buffers { get; init; } = BufferSettings.Default;
 }

@@ -66,6 +66,13 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 NodeName, peering.RemoteAddress, claimed, from);
             return;
         }
+        if (CertificateRefusal(peering, name) is { } refusal)
+        {
+            _logger.LogError("{Node}: refusing the peer at {Address} (endpoint {Id}): {Problem}; closing the peering, it stays unnamed",
+                NodeName, peering.RemoteAddress, from, refusal);
+            _endpoint.Unpeer(from, CloseReason.AuthenticationFailed, "authentication failed: " + refusal);
+            return;
+        }
         lock (_gate)
         {
             if (!_names.TryAssign(peering, name, _isLive, out problem))
@@ -78,6 +85,12 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         }
         _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
     }
+
+    /// <summary>On a TLS peering the name in the hello must be one the peer's verified certificate holds (docs/security.md).</summary>
+    private static string? CertificateRefusal(PeerInfo peering, string name) =>
+        peering.Identity is not { } identity || identity.Holds(name)
+            ? null
+            : $"its hello says '{(name.Length <= 64 ? name : name[..64] + "…")}' but its certificate is for {identity}";
 
     private void OnPeerLost(object? sender, PeerEventArgs e)
     {

@@ -1,7 +1,11 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spillway.Engine.Buffers;
+using Spillway.Engine.Peering;
 using Spillway.EndToEnd.Tests;
 using Spillway.Node.Hosting;
+using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
 using Spillway.Telemetry.Tests.Export;
@@ -27,13 +31,44 @@ public sealed class TestCluster : IAsyncDisposable
             WebSocketPort = n.Name == webSocketNode ? ports[3 * i + 2] : null,
             InboundMessagesPerSecond = n.Inbound, SocketBufferBytes = 8192, Buffers = n.Buffers ?? BufferSettings.Default,
         }));
+        // Secure like a real cluster: a CA made here and one certificate per node (ECDSA, milliseconds to make).
+        Authority = ClusterCertificates.CreateAuthority("test cluster", TimeSpan.FromDays(1), CertificateKeyType.EcdsaP256);
+        foreach (var node in Layout.Nodes)
+            _certificates[node.Name] = ClusterCertificates.IssueNode(Authority, node, TimeSpan.FromDays(1), CertificateKeyType.EcdsaP256);
+    }
+
+    private readonly Dictionary<string, X509Certificate2> _certificates = new();
+
+    /// <summary>WebSocket listeners require a client certificate from the cluster CA (<c>tls.websocket_client_certificates</c>).</summary>
+    public bool WebSocketClientCertificates { get; init; }
+
+    /// <summary>The certificate (with key) the cluster made for <paramref name="name"/>.</summary>
+    public X509Certificate2 CertificateOf(string name) => _certificates[name];
+
+    private NodeSecurity SecurityOf(string name) => NodeSecurity.FromCertificates(_certificates[name], Authority, WebSocketClientCertificates);
+
+    /// <summary>The cluster's CA; every node's certificate is signed by it.</summary>
+    public X509Certificate2 Authority { get; }
+
+    /// <summary>The node's WebSocket API (wss, served with the node's certificate).</summary>
+    public Uri WebSocketUri(string name) => new($"wss://127.0.0.1:{Layout.Get(name).WebSocketPort}/v1/messages/json");
+
+    /// <summary>A WebSocket client that trusts the cluster CA (and nothing else) for the server's certificate.</summary>
+    public ClientWebSocket NewWebSocketClient()
+    {
+        var client = new ClientWebSocket();
+        var tls = new PeerTlsOptions(_certificates.Values.First(), Authority);
+        client.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is X509Certificate2 c && tls.Verify(c, out _) is null;
+        return client;
     }
 
     public ClusterLayout Layout { get; }
     public NodeHost this[string name] => _hosts[name];
 
-    public async Task StartAsync(string name, MetricsExporterKind exporter = MetricsExporterKind.OpenTelemetry) =>
-        _hosts[name] = await NodeHost.StartAsync(Layout, Layout.Get(name), new NodeHostOptions { Exporter = exporter },
+    /// <param name="webConfig">Protection of the node's /metrics and /peers (<c>--web-config-file</c>), if any.</param>
+    public async Task StartAsync(string name, MetricsExporterKind exporter = MetricsExporterKind.OpenTelemetry, WebConfig? webConfig = null) =>
+        _hosts[name] = await NodeHost.StartAsync(Layout, Layout.Get(name), new NodeHostOptions { Exporter = exporter, Security = SecurityOf(name), WebConfig = webConfig },
             NullLoggerFactory.Instance, CancellationToken.None);
 
     public async Task StopAsync(string name)

@@ -25,8 +25,8 @@ public class WebSocketMetricsTests
         worker.Subscribe("flood/", (_, _) => Interlocked.Increment(ref workerReceived));
 
         // A real client that subscribes and then never reads again.
-        using var client = new ClientWebSocket();
-        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{cluster.Layout.Get("manager").WebSocketPort}/v1/messages/json"), CancellationToken.None);
+        using var client = cluster.NewWebSocketClient();
+        await client.ConnectAsync(cluster.WebSocketUri("manager"), CancellationToken.None);
         await client.SendAsync(Encoding.UTF8.GetBytes("[\"flood/\"]"), WebSocketMessageType.Text, true, CancellationToken.None);
         var ack = new byte[4096];
         var ackResult = await client.ReceiveAsync(ack, CancellationToken.None);

@@ -4,7 +4,7 @@ namespace Spillway.Telemetry.Tests.Layout;
 
 public class LayoutValidationTests
 {
-    private const string NodeFields = "name, role, host, peering_port, metrics_port, websocket_port, inbound_messages_per_second, socket_buffer_bytes or buffers";
+    private const string NodeFields = "name, role, host, peering_port, metrics_port, websocket_port, inbound_messages_per_second, socket_buffer_bytes, certificate, key or buffers";
     private const string BufferFields = "peer_buffer_size, peer_overflow_policy, websocket_buffer_size, websocket_overflow_policy or stats_reset_interval";
     private const string Policies = "(expected disconnect, drop_oldest or drop_newest)";
     private const string DurationForm = "(expected an integer followed by ms, s, m or h, e.g. \"250ms\", \"10s\", \"1m\")";
@@ -79,7 +79,7 @@ public class LayoutValidationTests
     // ---- unknown and duplicate property names ----
 
     [Theory]
-    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected buffers or nodes)")]
+    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected tls, buffers or nodes)")]
     [InlineData("\"metrics_port\": 9102", "\"metric_port\": 9102", "nodes[1].metric_port", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"role\": \"manager\"", "\"role\": \"manager\", \"Role\": \"manager\"", "nodes[0].Role", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"stats_reset_interval\": \"10s\"", "\"stats_reset_intervall\": \"10s\"", "buffers.stats_reset_intervall", "unknown property (expected " + BufferFields + ")")]
