@@ -34,7 +34,7 @@ public static partial class AlertRulesLint
 
     public static IReadOnlyList<AlertRule> Parse(string yaml)
     {
-        var root = MiniYaml.Parse(yaml) as Dictionary<string, object?>
+        var root = Yaml.Parse(yaml) as Dictionary<string, object?>
             ?? throw new FormatException("rule file is not a mapping");
         if (root.GetValueOrDefault("groups") is not List<object?> groups)
         {

@@ -143,7 +143,7 @@ public class AlertRulesTests
     [Fact]
     public void PrometheusConfig_LoadsTheRulesAndScrapesTheDemoCluster()
     {
-        var root = Assert.IsType<Dictionary<string, object?>>(MiniYaml.Parse(File.ReadAllText(RepoPaths.PrometheusConfig)));
+        var root = Assert.IsType<Dictionary<string, object?>>(Yaml.Parse(File.ReadAllText(RepoPaths.PrometheusConfig)));
         var ruleFiles = Assert.IsType<List<object?>>(root["rule_files"]);
         Assert.Contains("dashboards/alerts/spillway-alerts.yml", ruleFiles);
         var job = Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(root["scrape_configs"])));

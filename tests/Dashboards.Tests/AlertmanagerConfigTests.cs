@@ -19,7 +19,7 @@ public class AlertmanagerConfigTests
     [Fact]
     public void Amtool_AcceptsTheConfig()
     {
-        var result = Promtool.Exec(Tool("amtool"), RepoPaths.Root, "check-config", ConfigPath);
+        var result = ProcessRunner.Run(Tool("amtool"), RepoPaths.Root, "check-config", ConfigPath);
         Assert.True(result.ExitCode == 0, $"amtool check-config dashboards/alertmanager.yml failed: {result}");
         Assert.Contains("SUCCESS", result.Output, StringComparison.Ordinal);
         Assert.Contains(" - 2 inhibit rules", result.Output, StringComparison.Ordinal);

@@ -135,7 +135,7 @@ public class DashboardTests
     public void Provisioning_DatasourcePointsAtLocalPrometheus()
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.DashboardsDir, "provisioning", "datasources", "prometheus.yaml"));
-        var root = Assert.IsType<Dictionary<string, object?>>(MiniYaml.Parse(text));
+        var root = Assert.IsType<Dictionary<string, object?>>(Yaml.Parse(text));
         var ds = Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(root["datasources"])));
         Assert.Equal("prometheus", ds["type"]);
         Assert.Equal("http://127.0.0.1:9090", ds["url"]);
@@ -146,7 +146,7 @@ public class DashboardTests
     public void Provisioning_DashboardProviderLoadsTheDashboardsFolder()
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.DashboardsDir, "provisioning", "dashboards", "spillway.yaml"));
-        var root = Assert.IsType<Dictionary<string, object?>>(MiniYaml.Parse(text));
+        var root = Assert.IsType<Dictionary<string, object?>>(Yaml.Parse(text));
         var provider = Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(root["providers"])));
         Assert.Equal("file", provider["type"]);
         var options = Assert.IsType<Dictionary<string, object?>>(provider["options"]);

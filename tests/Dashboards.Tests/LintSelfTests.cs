@@ -210,7 +210,7 @@ public class LintSelfTests
             - k: v
               l: w
             """;
-        var root = Assert.IsType<Dictionary<string, object?>>(MiniYaml.Parse(yaml));
+        var root = Assert.IsType<Dictionary<string, object?>>(Yaml.Parse(yaml));
         Assert.Equal("line 1\n  indented\nline 3\n", root["a"]);
         Assert.Equal("folded text\nnew paragraph", root["b"]);
         Assert.Equal("it's", root["c"]);
@@ -221,10 +221,23 @@ public class LintSelfTests
         Assert.Equal("w", Assert.IsType<Dictionary<string, object?>>(f[1])["l"]);
     }
 
+    [Fact]
+    public void Yaml_ResolvesAnchorsAndReadsNulls()
+    {
+        var root = Assert.IsType<Dictionary<string, object?>>(Yaml.Parse("a: &x 1\nb: *x\nc:\nd: ~\ne: 'null'\n"));
+        Assert.Equal("1", root["a"]);
+        Assert.Equal("1", root["b"]);
+        Assert.Null(root["c"]);
+        Assert.Null(root["d"]);
+        Assert.Equal("null", root["e"]);
+    }
+
     [Theory]
-    [InlineData("a: &x 1\nb: *x\n")]
+    [InlineData("a: [1, 2\n")]
     [InlineData("a: 1\n  b: 2\n")]
     [InlineData("a: 1\na: 2\n")]
     [InlineData("a: \"open\n")]
-    public void Yaml_RejectsWhatItCannotRead(string yaml) => Assert.Throws<FormatException>(() => MiniYaml.Parse(yaml));
+    [InlineData("a: 1\n---\nb: 2\n")]
+    [InlineData("? [k]\n: v\n")]
+    public void Yaml_RejectsWhatItCannotRead(string yaml) => Assert.Throws<FormatException>(() => Yaml.Parse(yaml));
 }

@@ -25,7 +25,7 @@ public class PromtoolTests
     [Fact]
     public void CheckScript_Passes()
     {
-        var result = Promtool.Exec("bash", RepoPaths.Root, RepoPaths.CheckScript);
+        var result = ProcessRunner.Run("bash", RepoPaths.Root, RepoPaths.CheckScript);
         Assert.True(result.ExitCode == 0, $"dashboards/check.sh failed: {result}");
         Assert.Contains("PASS  promtool test rules", result.Output, StringComparison.Ordinal);
     }

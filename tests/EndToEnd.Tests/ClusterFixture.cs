@@ -31,7 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int LoggerInboundMessagesPerSecond = 100;
     public static readonly string[] NodeNames = ["manager", "logger", "proxy-1", "worker-1", "worker-2"];
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly List<ChildProcess> _processes = new();
     private volatile bool _keepWorkDir = Environment.GetEnvironmentVariable("SPILLWAY_E2E_KEEP") == "1";
 
@@ -127,7 +127,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Polls until <paramref name="url"/> answers 200 (and contains <paramref name="mustContain"/>); fails early if the process died.</summary>
     private Task WaitForHttpAsync(ChildProcess process, string url, string? mustContain) =>
-        Poll.UntilAsync($"{process.Name} to serve {url}" + (mustContain is null ? "" : $" containing '{mustContain}'"), StartTimeout, async () =>
+        Eventually.UntilAsync($"{process.Name} to serve {url}" + (mustContain is null ? "" : $" containing '{mustContain}'"), StartTimeout, async () =>
         {
             if (process.HasExited)
                 throw new Xunit.Sdk.XunitException($"{process.Name} exited with code {process.ExitCode} while starting.\n{process.Describe(40)}");

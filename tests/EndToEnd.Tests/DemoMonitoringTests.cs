@@ -30,7 +30,7 @@ public sealed class DemoMonitoringTests
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
             // The banner names Prometheus's URL and the generated config.
-            var prometheusUrl = await Poll.UntilAsync("the banner line naming Prometheus's URL and config", TimeSpan.FromSeconds(60), () =>
+            var prometheusUrl = await Eventually.UntilAsync("the banner line naming Prometheus's URL and config", TimeSpan.FromSeconds(60), () =>
             {
                 if (demo.HasExited) throw new Xunit.Sdk.XunitException($"the demo exited early with code {demo.ExitCode}.\n{Context()}");
                 var match = Regex.Match(File.ReadAllText(demo.LogPath), @"Prometheus\s+(http://127\.0\.0\.1:\d+)\s+alerts \S+\s+config (\S+prometheus\.yml)");
@@ -43,7 +43,7 @@ public sealed class DemoMonitoringTests
 
             // Every node of this run is a target, and up.
             var expected = Enumerable.Range(9101, 5).Select(p => $"127.0.0.1:{p + offset}").ToArray();
-            await Poll.UntilAsync($"5 targets up: {string.Join(", ", expected)}", TimeSpan.FromSeconds(90), async () =>
+            await Eventually.UntilAsync($"5 targets up: {string.Join(", ", expected)}", TimeSpan.FromSeconds(90), async () =>
             {
                 var targets = await prometheus.ActiveTargetsAsync();
                 var up = targets.Where(t => t.GetProperty("health").GetString() == "up")
@@ -53,7 +53,7 @@ public sealed class DemoMonitoringTests
             }, Context);
 
             // The rules are loaded and an overflow alert towards the slow logger goes pending or firing.
-            var alert = await Poll.UntilAsync("ALERTS{alertname=~\"SpillwayPeer.*\", peer=\"logger\"} pending or firing", TimeSpan.FromSeconds(300), async () =>
+            var alert = await Eventually.UntilAsync("ALERTS{alertname=~\"SpillwayPeer.*\", peer=\"logger\"} pending or firing", TimeSpan.FromSeconds(300), async () =>
             {
                 var result = await prometheus.QueryAsync("ALERTS{alertname=~\"SpillwayPeer.*\", peer=\"logger\", alertstate=~\"pending|firing\"}");
                 var alerts = result.EnumerateArray().ToArray();
@@ -66,7 +66,7 @@ public sealed class DemoMonitoringTests
             Assert.True(demo.ExitCode == 0, $"the demo exited with code {demo.ExitCode} after SIGTERM, expected 0.\n{Context()}");
 
             // Prometheus and Alertmanager stopped with it.
-            await Poll.UntilAsync("Prometheus no longer answering", TimeSpan.FromSeconds(30), async () =>
+            await Eventually.UntilAsync("Prometheus no longer answering", TimeSpan.FromSeconds(30), async () =>
             {
                 try { await http.GetStringAsync(prometheusUrl + "/-/healthy"); return (false, "still answers"); }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (true, ""); }

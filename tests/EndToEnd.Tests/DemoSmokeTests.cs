@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Spillway.EndToEnd.Tests;
 
-/// <summary><c>spillway demo</c> as a user runs it: backpressure shows within 30 s, SIGTERM stops everything cleanly.</summary>
+/// <summary>
+/// <c>spillway demo</c> as a user runs it: backpressure shows, SIGTERM stops everything cleanly. The waits are generous
+/// bounds for a loaded CI machine (a passing run is as quick as the demo); --duration only stops an orphaned demo.
+/// </summary>
 public sealed class DemoSmokeTests
 {
     // The demo layout's ports (docs/layout.md) before --port-offset.
@@ -31,7 +34,7 @@ public sealed class DemoSmokeTests
         var offset = PickFreeOffset();
         var workDir = Directory.CreateTempSubdirectory("spillway-e2e-demo-").FullName;
         var demo = ChildProcess.Start("demo", RepoPaths.DotnetHost,
-            [RepoPaths.SpillwayDll, "demo", "--no-top", "--port-offset", offset.ToString(CultureInfo.InvariantCulture), "--duration", "45"],
+            [RepoPaths.SpillwayDll, "demo", "--no-top", "--port-offset", offset.ToString(CultureInfo.InvariantCulture), "--duration", "300"],
             Path.Combine(workDir, "demo.log"));
         var passed = false;
         try
@@ -39,10 +42,10 @@ public sealed class DemoSmokeTests
             string Context() => $"demo --port-offset {offset}; {demo.Describe(40)}";
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
 
-            // Within 30 s some node reports a buffer to the logger that overflowed and still holds messages.
-            var evidence = await Poll.UntilAsync(
+            // Some node reports a buffer to the logger that overflowed and still holds messages.
+            var evidence = await Eventually.UntilAsync(
                 "some node's /metrics with spillway_peer_buffer_overflows_total{peer=\"logger\"} > 0 and spillway_peer_buffer_messages{peer=\"logger\"} > 0",
-                TimeSpan.FromSeconds(30), async () =>
+                TimeSpan.FromSeconds(120), async () =>
                 {
                     if (demo.HasExited) throw new Xunit.Sdk.XunitException($"the demo exited early with code {demo.ExitCode}.\n{Context()}");
                     var seen = new List<string>();
@@ -51,7 +54,7 @@ public sealed class DemoSmokeTests
                         string text;
                         try { text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"); }
                         catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { seen.Add($":{port} {e.Message}"); continue; }
-                        var toLogger = MetricsText.Parse(text).Where(s => s.Label("peer") == "logger").ToArray();
+                        var toLogger = PrometheusText.Parse(text).Samples.Where(s => s.Label("peer") == "logger").ToArray();
                         var overflows = toLogger.FirstOrDefault(s => s.Name == "spillway_peer_buffer_overflows_total");
                         var queued = toLogger.FirstOrDefault(s => s.Name == "spillway_peer_buffer_messages");
                         if (overflows is { Value: > 0 } && queued is { Value: > 0 }) return (true, $"{overflows}; {queued}", "");
@@ -71,11 +74,11 @@ public sealed class DemoSmokeTests
 
             // SIGTERM: the demo stops every node and exits 0, well before --duration would.
             demo.SendSigterm();
-            Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the demo did not exit within 30 s of SIGTERM.\n{Context()}");
+            Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the demo did not exit within 60 s of SIGTERM.\n{Context()}");
             Assert.True(demo.ExitCode == 0, $"the demo exited with code {demo.ExitCode} after SIGTERM, expected 0.\n{Context()}");
 
-            await Poll.UntilAsync($"no `spillway.dll node` process of the demo left (were pids {string.Join(", ", nodes.Select(n => n.Pid))})",
-                TimeSpan.FromSeconds(10), () =>
+            await Eventually.UntilAsync($"no `spillway.dll node` process of the demo left (were pids {string.Join(", ", nodes.Select(n => n.Pid))})",
+                TimeSpan.FromSeconds(30), () =>
                 {
                     var left = nodes.Where(n => IsAlive(n.Pid, n.CommandLine))
                         .Concat(AllProcesses().Where(p => p.CommandLine.Contains("spillway.dll node", StringComparison.Ordinal) &&

@@ -80,7 +80,7 @@ public sealed class SecureScrapeTests
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var api = new PrometheusApi(http, $"http://127.0.0.1:{prometheusPort}");
             string Context() => string.Join("\n", processes.Select(p => p.Describe(15)));
-            await Poll.UntilAsync("job spillway up and job wrong-password down with a 401", TimeSpan.FromSeconds(90), async () =>
+            await Eventually.UntilAsync("job spillway up and job wrong-password down with a 401", TimeSpan.FromSeconds(90), async () =>
             {
                 if (node.HasExited) throw new Xunit.Sdk.XunitException($"the node exited.\n{Context()}");
                 var targets = await api.ActiveTargetsAsync();

@@ -90,7 +90,8 @@ public class BackpressureTests(ITestOutputHelper output)
         {
             Assert.True(await reader.Credits.WaitAsync(TimeSpan.FromSeconds(30)),
                 $"the reading client stalled at {reader.Received} of {published}: {reader.Error}");
-            while (published - otherCount.Count > 4096) await Task.Delay(1);
+            await Eventually.HoldsAsync(() => published - otherCount.Count <= 4096,
+                () => $"the other peer stalled at {otherCount.Count} of {published}");
             var offered = cluster.Peer.Publish("/flood/" + (published % 8),
                 new VectorValue(new IntegerValue(published), new StringValue(Payload)));
             Assert.Equal(2, offered); // the node and the other peer

@@ -13,7 +13,7 @@ namespace Spillway.WebSockets.Tests;
 /// A node endpoint served over WebSockets by a real Kestrel on 127.0.0.1 (any free port), and a second
 /// endpoint peered with it over loopback TCP.
 /// </summary>
-public sealed class TestCluster : IAsyncDisposable
+internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly List<TestClient> _clients = new();
 
@@ -84,13 +84,12 @@ public sealed class TestCluster : IAsyncDisposable
         var topic = "/sync/" + Guid.NewGuid().ToString("N");
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = to.Subscribe(topic, (_, _) => arrived.TrySetResult());
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!arrived.Task.IsCompleted)
+        await Eventually.HoldsAsync(() =>
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail("subscriptions did not propagate within 20 s");
+            if (arrived.Task.IsCompleted) return true;
             from.Publish(topic, Value.None);
-            await Task.WhenAny(arrived.Task, Task.Delay(20));
-        }
+            return false;
+        }, () => "subscriptions did not propagate");
     }
 
     /// <summary>The peer learns the node's subscriptions (e.g. a client's).</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Spillway.EndToEnd.Tests;
 
 namespace Spillway.Node.Tests.Cli;
 

@@ -3,20 +3,18 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Peering;
-using Spillway.EndToEnd.Tests;
 using Spillway.Node.Hosting;
 using Spillway.Node.Security;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
-using Spillway.Telemetry.Tests.Export;
 
 namespace Spillway.Node.Tests.Cluster;
 
 /// <summary>Nodes of a layout on free loopback ports, each a full <see cref="NodeHost"/> (engine, naming, HTTP).</summary>
-public sealed class TestCluster : IAsyncDisposable
+internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, NodeHost> _hosts = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public TestCluster(params (string Name, NodeRole Role, int Inbound, BufferSettings? Buffers)[] nodes)
         : this(nodes, webSocketNode: null) { }
@@ -86,27 +84,12 @@ public sealed class TestCluster : IAsyncDisposable
         PeersReportJson.Parse(await _http.GetByteArrayAsync($"http://127.0.0.1:{Layout.Get(name).MetricsPort}/peers"));
 
     /// <summary>Waits until <paramref name="name"/>'s /peers shows exactly these named peers.</summary>
-    public async Task WaitForNamesAsync(string name, params string[] peers)
+    public Task WaitForNamesAsync(string name, params string[] peers)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         string[] seen = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            seen = (await PeersAsync(name)).Peers.Select(p => p.Name ?? "(unnamed)").Order().ToArray();
-            if (seen.SequenceEqual(peers.Order())) return;
-            await Task.Delay(20);
-        }
-        Assert.Fail($"{name}: expected named peers [{string.Join(", ", peers.Order())}], /peers shows [{string.Join(", ", seen)}]");
-    }
-
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<Task<string>> describe, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"not reached within {seconds} s: {await describe()}");
-            await Task.Delay(50);
-        }
+        return Eventually.HoldsAsync(
+            async () => (seen = (await PeersAsync(name)).Peers.Select(p => p.Name ?? "(unnamed)").Order().ToArray()).SequenceEqual(peers.Order()),
+            () => Task.FromResult($"{name}: expected named peers [{string.Join(", ", peers.Order())}], /peers shows [{string.Join(", ", seen)}]"));
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,6 @@ using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Layout;
-using Spillway.Telemetry.Tests.Export;
 
 namespace Spillway.Node.Tests.Cluster;
 
@@ -32,10 +31,10 @@ public class WebSocketMetricsTests
         var ackResult = await client.ReceiveAsync(ack, CancellationToken.None);
         Assert.Contains($"\"endpoint\":\"{manager.Id}\"", Encoding.UTF8.GetString(ack, 0, ackResult.Count));
 
-        await TestCluster.EventuallyAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 1,
+        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 1,
             () => Task.FromResult("the manager never counted the client"));
         var clientId = manager.GetPeeringStats().Rows.Single(r => r.Kind == SubscriberKind.Client).EndpointId.ToString();
-        await TestCluster.EventuallyAsync(() => Task.FromResult(manager.Publish("flood/probe", Value.None) == 2),
+        await Eventually.HoldsAsync(() => Task.FromResult(manager.Publish("flood/probe", Value.None) == 2),
             () => Task.FromResult("the manager does not offer flood/ to both the client and the worker"));
 
         // Flood from the manager: both the client and the worker subscribe. The worker is paced by its own
@@ -44,11 +43,12 @@ public class WebSocketMetricsTests
         const int published = 4000;
         for (var i = 0; i < published; i++)
         {
-            while (manager.TryGetPeeringStats(worker.Id, out var w) && w.Queued > w.Capacity / 2) await Task.Delay(1);
+            await Eventually.HoldsAsync(() => !(manager.TryGetPeeringStats(worker.Id, out var w) && w.Queued > w.Capacity / 2),
+                () => $"the worker stalled: manager's row for it {(manager.TryGetPeeringStats(worker.Id, out var r) ? r.ToString() : "gone")}");
             manager.Publish("flood/x", payload);
         }
 
-        await TestCluster.EventuallyAsync(() => Task.FromResult(Interlocked.Read(ref workerReceived) == published + 1),
+        await Eventually.HoldsAsync(() => Task.FromResult(Interlocked.Read(ref workerReceived) == published + 1),
             () => Task.FromResult($"the worker received {Interlocked.Read(ref workerReceived)} of {published + 1}; manager's row for it: " +
                 (manager.TryGetPeeringStats(worker.Id, out var r) ? r.ToString() : "gone") + $"; worker peers: {string.Join(",", worker.Peers)}"));
         Assert.True(manager.TryGetPeeringStats(worker.Id, out var workerRow));
@@ -68,7 +68,7 @@ public class WebSocketMetricsTests
 
         // The client leaves: the gauge drops to zero, the overflow total stays.
         client.Abort();
-        await TestCluster.EventuallyAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 0,
+        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 0,
             () => Task.FromResult("the departed client is still counted"));
         var after = await cluster.ScrapeAsync("manager");
         Assert.True(after.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager")) >= clientOverflows);

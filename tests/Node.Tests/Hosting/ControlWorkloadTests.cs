@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Spillway.EndToEnd.Tests;
 using Spillway.Node.Hosting;
 using Spillway.Telemetry.Layout;
 

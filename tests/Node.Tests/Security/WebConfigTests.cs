@@ -106,7 +106,7 @@ public sealed class WebConfigTests : IDisposable
         var buffer = new byte[4096];
         var ack = await client.ReceiveAsync(buffer, CancellationToken.None);
         Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
-        await TestCluster.EventuallyAsync(() => Task.FromResult(cluster["manager"].Endpoint.Publish("wss/hello", Engine.Data.Value.Of(42L)) == 1),
+        await Eventually.HoldsAsync(() => Task.FromResult(cluster["manager"].Endpoint.Publish("wss/hello", Engine.Data.Value.Of(42L)) == 1),
             () => Task.FromResult("the client's subscription never registered"));
         var message = await client.ReceiveAsync(buffer, CancellationToken.None);
         var text = Encoding.UTF8.GetString(buffer, 0, message.Count);

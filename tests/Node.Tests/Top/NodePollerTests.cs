@@ -1,11 +1,20 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Spillway.Node.Top;
 using Spillway.Telemetry.Export;
 
 namespace Spillway.Node.Tests.Top;
 
+/// <remarks>
+/// A healthy target must never be reported down because the machine is busy, so every poll here that expects an
+/// answer has a generous timeout (<see cref="Generous"/>); timeouts themselves are tested against a
+/// <see cref="SilentServer"/>, which never answers however long the timeout. The top loop runs on a
+/// <see cref="FakeTimeProvider"/>, so its refreshes happen when the test says, not when a timer races the test.
+/// </remarks>
 public sealed class NodePollerTests : IAsyncLifetime
 {
+    /// <summary>Per-request limit for targets that do answer: a loaded CI machine answers a loopback GET well within it.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
     private PeersTestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await PeersTestServer.StartAsync();
@@ -21,8 +30,8 @@ public sealed class NodePollerTests : IAsyncLifetime
             new NodeTarget("closed", new Uri($"http://127.0.0.1:{PeersTestServer.ClosedPort()}/peers")),
             new NodeTarget("garbage", _server.Url("/garbage")),
         };
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(800) };
-        using var poller = new NodePoller(targets, http);
+        using var http = new HttpClient { Timeout = Generous + Generous };
+        using var poller = new NodePoller(targets, http, Generous);
         var before = DateTimeOffset.Now;
 
         var statuses = await poller.PollAsync(CancellationToken.None);
@@ -58,7 +67,7 @@ public sealed class NodePollerTests : IAsyncLifetime
             new NodeTarget("shape", _server.Url("/bad-shape")),
             new NodeTarget("missing", _server.Url("/missing")),
         };
-        using var poller = new NodePoller(targets);
+        using var poller = new NodePoller(targets, timeout: Generous);
 
         var statuses = await poller.PollAsync(CancellationToken.None);
 
@@ -70,20 +79,28 @@ public sealed class NodePollerTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_node_times_out_without_delaying_the_others()
     {
+        // The slow node never answers, so it is down whatever the timeout; the healthy one, polled in the same round
+        // with the same (generous) timeout, is up with its report. A poller that let the slow node hold up the others
+        // would report the healthy one down too.
+        await using var silent = new SilentServer();
         var targets = new[]
         {
-            new NodeTarget("slow", _server.Url("/slow")),
+            new NodeTarget("slow", silent.Url("/peers")),
             new NodeTarget("manager", _server.Url("/peers")),
         };
-        using var poller = new NodePoller(targets, timeout: TimeSpan.FromMilliseconds(300));
-        var watch = Stopwatch.StartNew();
+        using var poller = new NodePoller(targets, timeout: TimeSpan.FromSeconds(20));
 
         var statuses = await poller.PollAsync(CancellationToken.None);
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"poll took {watch.Elapsed}");
+        Assert.Equal(["slow", "manager"], statuses.Select(s => s.Name));
+        await silent.Accepted.WaitAsync(Generous); // it hung on an accepted request, not on a refused connect
+        Assert.Equal(1, silent.Connections);
         Assert.True(statuses[0].IsDown);
-        Assert.Equal("no answer within 300 ms", statuses[0].Error);
+        Assert.Null(statuses[0].Report);
+        Assert.Equal("no answer within 20 s", statuses[0].Error);
         Assert.False(statuses[1].IsDown);
+        Assert.Null(statuses[1].Error);
+        Assert.Equal("manager", statuses[1].Report?.Node);
     }
 
     [Fact]
@@ -106,15 +123,20 @@ public sealed class NodePollerTests : IAsyncLifetime
     [Fact]
     public async Task Caller_cancellation_throws()
     {
-        using var poller = new NodePoller([new NodeTarget("slow", _server.Url("/slow"))], timeout: TimeSpan.FromSeconds(10));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poller.PollAsync(cts.Token));
+        // Cancelled while the request hangs (the timeout is far away): the caller's cancellation wins, not a "down".
+        await using var silent = new SilentServer();
+        using var poller = new NodePoller([new NodeTarget("slow", silent.Url("/peers"))], timeout: TimeSpan.FromMinutes(10));
+        using var cts = new CancellationTokenSource();
+        var poll = poller.PollAsync(cts.Token);
+        await silent.Accepted.WaitAsync(Generous);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
     }
 
     [Fact]
     public async Task Polled_report_renders()
     {
-        using var poller = new NodePoller([new NodeTarget("manager", _server.Url("/peers"))]);
+        using var poller = new NodePoller([new NodeTarget("manager", _server.Url("/peers"))], timeout: Generous);
         var first = await poller.PollAsync(CancellationToken.None);
         _server.Report = TopTestData.Report("manager", TopTestData.Peer("worker-1", queued: 1000, overflows: 107));
         var second = await poller.PollAsync(CancellationToken.None);
@@ -134,30 +156,21 @@ public sealed class NodePollerTests : IAsyncLifetime
             new NodeTarget("closed", new Uri($"http://127.0.0.1:{PeersTestServer.ClosedPort()}/peers")),
         };
         var output = new FrameRecorder();
-        using var cts = new CancellationTokenSource();
-        var run = TopLoop.RunAsync(targets, output, ansi: true, cts.Token, TimeSpan.FromMilliseconds(50), width: () => 100);
-        await WaitUntil(() => output.Count >= 2);
-        await cts.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = await TwoFramesAsync(targets, output, ansi: true, width: 100);
 
         Assert.All(output.Writes, w => Assert.StartsWith(TopLoop.ClearScreen, w));
-        var frames = output.Text.Split(TopLoop.ClearScreen, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(output.Count, frames.Length);
-        Assert.All(frames, f => Assert.Contains("nodes up 1/2", f));
-        Assert.All(frames, f => Assert.Contains("DOWN: connection refused", f));
-        Assert.Contains("0.0/s", frames[^1]); // the second frame onwards has a rate
+        var screens = output.Text.Split(TopLoop.ClearScreen, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(frames, screens.Length);
+        Assert.All(screens, f => Assert.Contains("nodes up 1/2", f));
+        Assert.All(screens, f => Assert.Contains("DOWN: connection refused", f));
+        Assert.Contains("0.0/s", screens[^1]); // the second frame onwards has a rate
     }
 
     [Fact]
     public async Task Top_loop_without_ansi_separates_frames_and_writes_no_escapes()
     {
         var output = new FrameRecorder();
-        using var cts = new CancellationTokenSource();
-        var run = TopLoop.RunAsync([new NodeTarget("manager", _server.Url("/peers"))], output, ansi: false, cts.Token,
-            TimeSpan.FromMilliseconds(50), width: () => 60);
-        await WaitUntil(() => output.Count >= 2);
-        await cts.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await TwoFramesAsync([new NodeTarget("manager", _server.Url("/peers"))], output, ansi: false, width: 60);
 
         string text = output.Text;
         Assert.DoesNotContain('\u001b', text);
@@ -166,13 +179,23 @@ public sealed class NodePollerTests : IAsyncLifetime
         Assert.All(text.Split('\n'), l => Assert.True(l.Length <= 60, l));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    /// <summary>
+    /// Runs the top loop on a fake clock: the first frame comes at once, the test then moves the clock one refresh
+    /// interval for the second and stops the loop. The polls' own timeouts run on the same clock and so never fire:
+    /// a slow poll delays a frame, it never turns a healthy node DOWN. Returns the number of frames written (two).
+    /// </summary>
+    private static async Task<int> TwoFramesAsync(IReadOnlyList<NodeTarget> targets, FrameRecorder output, bool ansi, int width)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(20);
-        }
+        var time = new FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(1);
+        using var cts = new CancellationTokenSource();
+        var run = TopLoop.RunAsync(targets, output, ansi, cts.Token, interval, width: () => width, timeProvider: time);
+        await Eventually.HoldsAsync(() => output.Count == 1, () => $"{output.Count} frames written, expected the first");
+        time.Advance(interval);
+        await Eventually.HoldsAsync(() => output.Count == 2, () => $"{output.Count} frames written, expected the second");
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(Eventually.DefaultTimeoutSeconds));
+        Assert.Equal(2, output.Count);
+        return output.Count;
     }
 }

@@ -12,12 +12,12 @@ namespace Spillway.Telemetry.Tests.Export;
 /// (<see cref="MetricsExporter.AddSpillwayMetrics"/> / <see cref="MetricsExporter.MapSpillwayMetrics"/>).
 /// With a <see cref="FakeTimeProvider"/> each <see cref="ScrapeAsync"/> first moves time past the freshness window.
 /// </summary>
-public sealed class ExporterHost : IAsyncDisposable
+internal sealed class ExporterHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeTimeProvider? _time;
 
-    private ExporterHost(WebApplication app, FakeTimeProvider? time, ListLoggerProvider logs, Uri address)
+    private ExporterHost(WebApplication app, FakeTimeProvider? time, RecordingLoggerProvider logs, Uri address)
     {
         _app = app;
         _time = time;
@@ -28,7 +28,7 @@ public sealed class ExporterHost : IAsyncDisposable
 
     public Uri Address { get; }
     public HttpClient Client { get; }
-    public ListLoggerProvider Logs { get; }
+    public RecordingLoggerProvider Logs { get; }
     public IServiceProvider Services => _app.Services;
 
     /// <param name="useFakeTime">
@@ -39,7 +39,7 @@ public sealed class ExporterHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var logs = new ListLoggerProvider();
+        var logs = new RecordingLoggerProvider(LogLevel.Information);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
 

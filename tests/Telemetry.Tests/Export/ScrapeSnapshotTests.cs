@@ -32,7 +32,7 @@ public sealed class ScrapeSnapshotTests
     {
         var time = new FakeTimeProvider();
         var source = new TestTelemetrySource(Snapshots.Sample);
-        var logs = new ListLoggerProvider();
+        var logs = new RecordingLoggerProvider(LogLevel.Information);
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
         var snapshot = new ScrapeSnapshot(source, factory.CreateLogger<ScrapeSnapshot>(), time);
         snapshot.Get();

@@ -4,7 +4,6 @@ using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
 using Spillway.Telemetry.Export;
 using Spillway.Telemetry.Naming;
-using Spillway.Engine.Tests.Peering;
 
 namespace Spillway.Telemetry.Tests.Naming;
 
@@ -53,7 +52,7 @@ public class NamingTests
         intruder.Publish(topic, HelloMessage.Create("logger", manager.Endpoint.Id));       // claims another endpoint id
         intruder.Publish(topic, Value.Of("not a hello"));
 
-        await Eventually(() => logs.Lines.Count(l => l.Contains("not naming") || l.Contains("ignoring a hello")) >= 10_004,
+        await Eventually.HoldsAsync(() => logs.Lines.Count(l => l.Contains("not naming") || l.Contains("ignoring a hello")) >= 10_004,
             () => $"{logs.Lines.Count} log lines");
         Assert.Contains(logs.Lines, l => l.Contains("'bogus-42' is not in the cluster layout"));
         Assert.Contains(logs.Lines, l => l.Contains("has characters outside [A-Za-z0-9._-]"));
@@ -93,7 +92,7 @@ public class NamingTests
         await added.Task.WaitAsync(TimeSpan.FromSeconds(20));
         impostor.Publish(HelloMessage.TopicFor(manager.Endpoint.Id), HelloMessage.Create("logger", impostor.Id));
 
-        await Eventually(() => logs.Lines.Any(l => l.Contains("'logger' is already held by")), () => string.Join("\n", logs.Lines));
+        await Eventually.HoldsAsync(() => logs.Lines.Any(l => l.Contains("'logger' is already held by")), () => string.Join("\n", logs.Lines));
         Assert.Equal("logger", manager.Telemetry.NameOf(logger.Endpoint.Id));
         Assert.Null(manager.Telemetry.NameOf(impostor.Id));
         Assert.Single(manager.Snapshot().PeerBuffers);
@@ -134,7 +133,7 @@ public class NamingTests
 
             // The logger process goes away: its gauges vanish, its counter keeps its total.
             await logger.DisposeAsync();
-            await Eventually(() => manager.Snapshot().PeerBuffers.Count == 0, () => "gauges of the departed logger are still exported");
+            await Eventually.HoldsAsync(() => manager.Snapshot().PeerBuffers.Count == 0, () => "gauges of the departed logger are still exported");
             var after = manager.Snapshot();
             Assert.Equal(expectedOverflows, after.PeerOverflows.Single(c => c.Peer == "logger").Value);
             // Offered continues across the re-peering exactly like overflows: the departed peering's final count is kept.
@@ -164,22 +163,12 @@ public class NamingTests
             await worker.WaitForNamedPeersAsync("logger");
             var payload = Value.Of(new string('p', 300));
             for (var i = 0; i < 5000 && Volatile.Read(ref removed) < round; i++) worker.Endpoint.Publish("load/x", payload);
-            await Eventually(() => worker.Snapshot().BackpressureDisconnects.Single(c => c.Peer == "logger").Value == round,
+            await Eventually.HoldsAsync(() => worker.Snapshot().BackpressureDisconnects.Single(c => c.Peer == "logger").Value == round,
                 () => $"disconnects {string.Join(",", worker.Snapshot().BackpressureDisconnects)}");
             var overflows = worker.Snapshot().PeerOverflows.Single(c => c.Peer == "logger").Value;
             Assert.Equal(round, overflows); // disconnect: at most one overflow per peering, kept across re-peering
             Assert.True(overflows >= lastOverflows);
             lastOverflows = overflows;
-        }
-    }
-
-    internal static async Task Eventually(Func<bool> condition, Func<string> describe, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"not reached within {seconds} s: {describe()}");
-            await Task.Delay(10);
         }
     }
 }

@@ -33,18 +33,11 @@ public sealed class TestNode : IAsyncDisposable
         return snapshot;
     }
 
-    public async Task WaitForNamedPeersAsync(params string[] names)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var named = Snapshot().PeerBuffers.Select(p => p.Peer).Order().ToArray();
-            if (named.SequenceEqual(names.Order())) return;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"{Name}: expected named peers [{string.Join(", ", names)}], have [{string.Join(", ", named)}]");
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForNamedPeersAsync(params string[] names) =>
+        Eventually.HoldsAsync(() => NamedPeers().SequenceEqual(names.Order()),
+            () => $"{Name}: expected named peers [{string.Join(", ", names.Order())}], have [{string.Join(", ", NamedPeers())}]");
+
+    private string[] NamedPeers() => Snapshot().PeerBuffers.Select(p => p.Peer).Order().ToArray();
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
-using Spillway.Engine.Tests.Peering;
 
 namespace Spillway.Telemetry.Tests.Naming;
 

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Spillway.Engine.Peering;
 
-namespace Spillway.Engine.Tests.Peering;
+namespace Spillway.Tests.Shared;
 
 /// <summary>Certificates made in the test: a CA and leaf certificates naming a node in their DNS SAN, valid or not.</summary>
-public static class TestCertificates
+internal static class TestCertificates
 {
     public static X509Certificate2 CreateAuthority(string name = "Spillway test CA")
     {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Spillway.EndToEnd.Tests;
+namespace Spillway.Tests.Shared;
 
-public static class FreePorts
+internal static class FreePorts
 {
     /// <summary>
     /// <paramref name="count"/> distinct free TCP ports on 127.0.0.1: binds them all to port 0 at once (so the

@@ -1,23 +1,27 @@
 using System.Reflection;
 
-namespace Spillway.EndToEnd.Tests;
+namespace Spillway.Tests.Shared;
 
 /// <summary>
 /// Where things are: the repository root (the folder holding Telemetry.sln), the monitoring files, the
-/// <c>spillway</c> executable built in the same configuration as this test assembly, and the Prometheus tools.
+/// <c>spillway</c> executable built in the same configuration as the test assembly, and the Prometheus tools.
 /// </summary>
-public static class RepoPaths
+internal static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
 
     public static string Root => RootLazy.Value;
     public static string PrometheusConfig => Path.Combine(Root, "prometheus.yml");
-    public static string Dashboard => Path.Combine(Root, "dashboards", "spillway.json");
-    public static string AlertRules => Path.Combine(Root, "dashboards", "alerts", "spillway-alerts.yml");
+    public static string DashboardsDir => Path.Combine(Root, "dashboards");
+    public static string Dashboard => Path.Combine(DashboardsDir, "spillway.json");
+    public static string AlertRules => Path.Combine(DashboardsDir, "alerts", "spillway-alerts.yml");
+    public static string AlertTests => Path.Combine(DashboardsDir, "alerts", "spillway-alerts.test.yml");
+    public static string Runbook => Path.Combine(DashboardsDir, "runbook.md");
+    public static string CheckScript => Path.Combine(DashboardsDir, "check.sh");
 
     /// <summary>
     /// Debug or Release: the folder name two levels above the test assembly
-    /// (<c>tests/EndToEnd.Tests/bin/&lt;Configuration&gt;/net10.0/</c>).
+    /// (<c>tests/&lt;Project&gt;/bin/&lt;Configuration&gt;/net10.0/</c>).
     /// </summary>
     public static string Configuration
     {
@@ -56,19 +60,26 @@ public static class RepoPaths
         }
     }
 
-    public static string Prometheus => Tool("prometheus", "prometheus");
-    public static string Promtool => Tool("promtool", "prometheus");
-    public static string Alertmanager => Tool("prometheus-alertmanager", "prometheus-alertmanager");
+    public static string Prometheus => Tool("prometheus", "PROMETHEUS", "prometheus");
+    public static string Promtool => Tool("promtool", "PROMTOOL", "prometheus");
+    public static string Alertmanager => Tool("prometheus-alertmanager", "ALERTMANAGER", "prometheus-alertmanager");
 
-    private static string Tool(string name, string debianPackage)
+    /// <summary>
+    /// An installed tool: <c>$<paramref name="variable"/></c>, else the first on PATH, else /usr/bin. A missing tool
+    /// fails the test (never a skip): ./test.sh installs them, and a suite that silently checks less is not green.
+    /// </summary>
+    private static string Tool(string name, string variable, string debianPackage)
     {
-        var candidates = new List<string> { Path.Combine("/usr/bin", name) };
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnv) candidates.Add(fromEnv);
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             candidates.Add(Path.Combine(dir, name));
+        candidates.Add(Path.Combine("/usr/bin", name));
         foreach (var candidate in candidates)
             if (File.Exists(candidate)) return candidate;
-        throw new InvalidOperationException(
-            $"{name} not found (looked in /usr/bin and PATH). Install it: ./test.sh does, or apt-get install {debianPackage}");
+        Assert.Fail($"{name} was not found (looked in ${variable}, PATH and /usr/bin). Run ./test.sh, which installs it, " +
+                    $"or install it yourself: apt-get install {debianPackage}");
+        return ""; // unreachable: Assert.Fail throws
     }
 
     private static string FindRoot()

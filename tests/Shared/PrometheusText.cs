@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Spillway.Telemetry.Tests.Export;
+namespace Spillway.Tests.Shared;
 
 /// <summary>
 /// A small, strict parser of the Prometheus text exposition format (0.0.4; an OpenMetrics <c># EOF</c> ends the input)
@@ -9,7 +9,7 @@ namespace Spillway.Telemetry.Tests.Export;
 /// family, TYPE before the family's samples), that every sample belongs to a TYPE'd family, that a family's samples
 /// are contiguous and that no series appears twice. Throws <see cref="FormatException"/> naming the line.
 /// </summary>
-public static class PrometheusText
+internal static class PrometheusText
 {
     private static readonly HashSet<string> Types = ["counter", "gauge", "histogram", "summary", "untyped", "unknown"];
 
