@@ -111,7 +111,7 @@ public sealed class Endpoint : IAsyncDisposable
         {
             if (!_dialers.Remove((host, port), out dialer)) return false;
         }
-        dialer.Stop("unpeered");
+        dialer.Stop("unpeered", CloseReason.Unpeered);
         return true;
     }
 
@@ -121,7 +121,7 @@ public sealed class Endpoint : IAsyncDisposable
         RemoteSubscriber? subscriber;
         lock (_registryLock) _byId.TryGetValue(peer, out subscriber);
         if (subscriber is not Peering peering) return false;
-        peering.Close(PeerCloseKind.Removed, "unpeered");
+        peering.Close(PeerCloseKind.Removed, "unpeered", CloseReason.Unpeered);
         return true;
     }
 
@@ -256,20 +256,42 @@ public sealed class Endpoint : IAsyncDisposable
         return true;
     }
 
-    internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason)
+    internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason, CloseReason? code)
     {
         Unregister(peering);
         var final = peering.ReadStats(_clock.Refresh());
         if (kind == PeerCloseKind.Lost)
         {
             _logger.LogInformation("Lost peering with {Peer}: {Reason}", peering.Info, reason);
-            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final));
+            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code });
         }
         else
         {
             _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peering.Info, reason);
-            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final));
+            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code });
         }
+    }
+
+    /// <summary>
+    /// Sends the live peering with <paramref name="peer"/> a heartbeat now: if the remote host has reset the
+    /// connection (its process died), the write fails and the peering is reported lost at once instead of
+    /// at the next heartbeat. Returns false when there is no such peering. The naming layer calls it when a
+    /// name is claimed while its holder still looks alive.
+    /// </summary>
+    public bool ProbePeer(EndpointId peer)
+    {
+        RemoteSubscriber? subscriber;
+        lock (_registryLock) _byId.TryGetValue(peer, out subscriber);
+        if (subscriber is not Peering peering) return false;
+        peering.Liveness.Probe();
+        return true;
+    }
+
+    /// <summary>Heartbeat frames received so far on the live peering with <paramref name="peer"/>; -1 if none.</summary>
+    internal long HeartbeatsReceivedFrom(EndpointId peer)
+    {
+        lock (_registryLock)
+            return _byId.TryGetValue(peer, out var s) && s is Peering p ? p.Liveness.HeartbeatsReceived : -1;
     }
 
     // ---- Clients ---------------------------------------------------------------------------------
@@ -475,10 +497,10 @@ public sealed class Endpoint : IAsyncDisposable
             _listeners.Clear();
         }
         foreach (var listener in listeners) listener.Dispose();
-        foreach (var dialer in dialers) dialer.Stop("endpoint shutting down");
+        foreach (var dialer in dialers) dialer.Stop("endpoint shutting down", CloseReason.Shutdown);
         foreach (var subscriber in _subscribers)
         {
-            if (subscriber is Peering p) p.Close(PeerCloseKind.Removed, "endpoint shutting down");
+            if (subscriber is Peering p) p.Close(PeerCloseKind.Removed, "endpoint shutting down", CloseReason.Shutdown);
             else if (subscriber is ClientSession c) c.Close("endpoint shutting down");
         }
         await _events.CompleteAsync().ConfigureAwait(false);

@@ -15,6 +15,10 @@ public sealed record EndpointOptions
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>A connection that has not completed the hello exchange by then is closed.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often a peering with nothing else to send sends a heartbeat, and checks what it heard.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>A peering that has received nothing (no frame, not even a heartbeat) for this long is lost with <see cref="CloseReason.HeartbeatTimeout"/>.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(4);
     public int MaxFrameSize { get; init; } = FrameCodec.DefaultMaxFrameSize;
     /// <summary>Frames the drain loop moves out of a buffer per lock acquisition and socket write.</summary>
     public int DrainBatchSize { get; init; } = 256;
@@ -39,6 +43,11 @@ public sealed record EndpointOptions
         RequirePositive(StatsResetInterval, nameof(StatsResetInterval));
         RequirePositive(RetryInterval, nameof(RetryInterval));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
+        RequirePositive(HeartbeatInterval, nameof(HeartbeatInterval));
+        RequirePositive(HeartbeatTimeout, nameof(HeartbeatTimeout));
+        if (HeartbeatTimeout <= HeartbeatInterval)
+            throw new ArgumentException(
+                $"{nameof(HeartbeatTimeout)} must be longer than {nameof(HeartbeatInterval)} ({HeartbeatInterval}), got {HeartbeatTimeout}", nameof(HeartbeatTimeout));
         RequireAtLeast(MaxFrameSize, 64, nameof(MaxFrameSize));
         RequireAtLeast(DrainBatchSize, 1, nameof(DrainBatchSize));
         RequireAtLeast(SocketBufferSize, 0, nameof(SocketBufferSize));

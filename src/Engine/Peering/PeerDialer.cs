@@ -28,10 +28,10 @@ internal sealed class PeerDialer
     public void Start() => _ = Task.Run(RunAsync);
 
     /// <summary>Stops dialing and removes the current peering, if any, with <paramref name="reason"/>.</summary>
-    public void Stop(string reason)
+    public void Stop(string reason, CloseReason code)
     {
         _stop.Cancel();
-        Volatile.Read(ref _current)?.Close(PeerCloseKind.Removed, reason);
+        Volatile.Read(ref _current)?.Close(PeerCloseKind.Removed, reason, code);
     }
 
     private async Task RunAsync()
@@ -46,7 +46,17 @@ internal sealed class PeerDialer
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
-                    await socket.ConnectAsync(Host, Port, token).ConfigureAwait(false);
+                    // Bounded: across a partition the kernel retries a SYN for minutes, and the link may be back long before.
+                    using var connectTimeout = new CancellationTokenSource(options.HandshakeTimeout, _endpoint.TimeProvider);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, connectTimeout.Token);
+                    try
+                    {
+                        await socket.ConnectAsync(Host, Port, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (connectTimeout.IsCancellationRequested && !token.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"no answer within {options.HandshakeTimeout.TotalSeconds:0.###} s");
+                    }
                 }
                 catch
                 {
@@ -58,7 +68,7 @@ internal sealed class PeerDialer
                 {
                     failuresInARow = 0;
                     Volatile.Write(ref _current, peering);
-                    if (token.IsCancellationRequested) peering.Close(PeerCloseKind.Removed, "unpeered");
+                    if (token.IsCancellationRequested) peering.Close(PeerCloseKind.Removed, "unpeered", CloseReason.Unpeered);
                     await peering.Closed.ConfigureAwait(false);
                     Volatile.Write(ref _current, null);
                 }

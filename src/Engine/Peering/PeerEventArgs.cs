@@ -6,6 +6,8 @@ public sealed class PeerEventArgs(PeerInfo peer, string? reason, PeeringStats? f
     public PeerInfo Peer { get; } = peer;
     /// <summary>Why the peering ended (null for peer added), e.g. "backpressure overflow".</summary>
     public string? Reason { get; } = reason;
+    /// <summary>For lost and removed: why, as a type (null for peer added, or when no code applies).</summary>
+    public CloseReason? CloseReason { get; init; }
     /// <summary>
     /// For lost and removed: the peering's statistics at teardown, overflows included, so a consumer can
     /// carry exact totals past the peering's end (it has already left <see cref="Endpoint.GetPeeringStats"/>).

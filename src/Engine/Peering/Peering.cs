@@ -32,7 +32,14 @@ internal sealed class Peering : RemoteSubscriber
         _socket = socket;
         _reader = reader;
         _logger = logger;
+        var options = endpoint.Options;
+        Liveness = new PeeringLiveness(endpoint.TimeProvider, options.HeartbeatInterval, options.HeartbeatTimeout,
+            () => SendControl(FrameCodec.Heartbeat),
+            silent => Close(PeerCloseKind.Lost, $"heartbeat timeout (nothing received for {silent.TotalSeconds:0.#} s)", CloseReason.HeartbeatTimeout));
     }
+
+    /// <summary>Heartbeats: what this peering last heard from the remote, and the timer that sends and checks.</summary>
+    internal PeeringLiveness Liveness { get; }
 
     /// <summary>Completes once the peering is torn down, for whatever reason.</summary>
     public Task Closed => _closed.Task;
@@ -41,6 +48,7 @@ internal sealed class Peering : RemoteSubscriber
     {
         _ = Task.Run(ReadLoopAsync);
         _ = Task.Run(DrainLoopAsync);
+        Liveness.Start();
     }
 
     public void SendControl(byte[] frame)
@@ -49,17 +57,18 @@ internal sealed class Peering : RemoteSubscriber
         Buffer.Wake();
     }
 
-    internal override void OnOverflowDisconnect() => Close(PeerCloseKind.Removed, "backpressure overflow");
+    internal override void OnOverflowDisconnect() => Close(PeerCloseKind.Removed, "backpressure overflow", CloseReason.BackpressureOverflow);
 
     /// <summary>Tears the peering down once; later calls are no-ops.</summary>
-    public void Close(PeerCloseKind kind, string reason)
+    public void Close(PeerCloseKind kind, string reason, CloseReason? code = null)
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1) return;
+        Liveness.Dispose();
         Buffer.Close();
         _stop.Cancel();
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _socket.Dispose();
-        _endpoint.OnPeeringClosed(this, kind, reason);
+        _endpoint.OnPeeringClosed(this, kind, reason, code ?? (kind == PeerCloseKind.Lost ? CloseReason.ConnectionLost : null));
         _closed.TrySetResult();
     }
 
@@ -81,11 +90,12 @@ internal sealed class Peering : RemoteSubscriber
                     Close(PeerCloseKind.Lost, "connection closed by the remote side");
                     return;
                 }
+                Liveness.MarkHeard();
             }
         }
         catch (WireFormatException e)
         {
-            Close(PeerCloseKind.Removed, $"malformed input: {e.Message}");
+            Close(PeerCloseKind.Removed, $"malformed input: {e.Message}", CloseReason.MalformedInput);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
@@ -113,6 +123,11 @@ internal sealed class Peering : RemoteSubscriber
                 case FrameType.Subscriptions:
                     ReplaceSubscriptions(FrameCodec.DecodeSubscriptions(body));
                     break;
+                case FrameType.Heartbeat:
+                    // Liveness was already noted when the bytes arrived; the frame itself carries nothing.
+                    if (!body.IsEmpty) throw new WireFormatException($"{body.Length} unexpected trailing bytes after the heartbeat frame");
+                    Liveness.OnHeartbeatReceived();
+                    break;
                 case FrameType.Hello:
                     throw new WireFormatException("unexpected second hello frame");
                 default:
@@ -135,9 +150,14 @@ internal sealed class Peering : RemoteSubscriber
                 while (!token.IsCancellationRequested)
                 {
                     var used = 0;
+                    var onlyHeartbeats = true;
                     while (_control.TryDequeue(out var control))
+                    {
+                        onlyHeartbeats &= ReferenceEquals(control, FrameCodec.Heartbeat);
                         used = await AppendAsync(chunk, used, control, token).ConfigureAwait(false);
+                    }
                     var n = Buffer.TakeBatch(batch);
+                    if (n > 0 || !onlyHeartbeats) Liveness.MarkSent();
                     for (var i = 0; i < n; i++)
                     {
                         used = await AppendAsync(chunk, used, batch[i]!, token).ConfigureAwait(false);

@@ -6,4 +6,5 @@ public enum FrameType : byte
     Hello = 1,
     Subscriptions = 2,
     Data = 3,
+    Heartbeat = 4,
 }

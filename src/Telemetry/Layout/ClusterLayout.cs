@@ -38,6 +38,21 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     /// <summary>Cluster-wide buffer settings: the file's top-level <c>buffers</c> over the defaults. Nodes may override them.</summary>
     public BufferSettings Buffers { get; }
 
+    /// <summary>Cluster-wide heartbeat interval and timeout (the file's optional top-level <c>heartbeat</c>); validated on set.</summary>
+    public HeartbeatSettings Heartbeat
+    {
+        get => _heartbeat;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Check(LayoutFields.Heartbeat, LayoutFields.HeartbeatInterval, LayoutRules.IntervalProblem(value.Interval));
+            Check(LayoutFields.Heartbeat, LayoutFields.HeartbeatTimeout, LayoutRules.IntervalProblem(value.Timeout)
+                ?? (value.Timeout <= value.Interval ? $"must be longer than the interval ({LayoutDuration.Format(value.Interval)}), got {LayoutDuration.Format(value.Timeout)}" : null));
+            _heartbeat = value;
+        }
+    }
+    private readonly HeartbeatSettings _heartbeat = HeartbeatSettings.Default;
+
     /// <summary>The nodes in file order.</summary>
     public IReadOnlyList<NodeSpec> Nodes { get; }
 
@@ -86,6 +101,8 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
             StatsResetInterval = b.StatsResetInterval,
             InboundMessagesPerSecond = node.InboundMessagesPerSecond,
             SocketBufferSize = node.SocketBufferBytes,
+            HeartbeatInterval = Heartbeat.Interval,
+            HeartbeatTimeout = Heartbeat.Timeout,
         };
     }
 
@@ -108,7 +125,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 WebSocketPort = n.WebSocketPort is int ws ? Shift(ws, offset, i, LayoutFields.WebSocketPort) : null,
             };
         }
-        return new ClusterLayout(shifted, Buffers, Source);
+        return new ClusterLayout(shifted, Buffers, Source) { Heartbeat = Heartbeat };
     }
 
     /// <summary>
@@ -124,6 +141,13 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
             w.WriteStartObject();
             w.WritePropertyName(LayoutFields.Buffers);
             WriteBuffers(w, Buffers, baseline: null);
+            if (Heartbeat != HeartbeatSettings.Default)
+            {
+                w.WriteStartObject(LayoutFields.Heartbeat);
+                w.WriteString(LayoutFields.HeartbeatInterval, LayoutDuration.Format(Heartbeat.Interval));
+                w.WriteString(LayoutFields.HeartbeatTimeout, LayoutDuration.Format(Heartbeat.Timeout));
+                w.WriteEndObject();
+            }
             w.WriteStartArray(LayoutFields.Nodes);
             foreach (var n in _nodes)
             {
@@ -150,7 +174,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     }
 
     public bool Equals(ClusterLayout? other) =>
-        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && _nodes.SequenceEqual(other._nodes)));
+        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Heartbeat == other.Heartbeat && _nodes.SequenceEqual(other._nodes)));
 
     public override bool Equals(object? obj) => Equals(obj as ClusterLayout);
 
@@ -158,6 +182,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     {
         var hash = new HashCode();
         hash.Add(Buffers);
+        hash.Add(Heartbeat);
         foreach (var n in _nodes) hash.Add(n);
         return hash.ToHashCode();
     }

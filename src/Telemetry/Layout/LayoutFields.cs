@@ -5,6 +5,9 @@ internal static class LayoutFields
 {
     public const string Buffers = "buffers";
     public const string Nodes = "nodes";
+    public const string Heartbeat = "heartbeat";
+    public const string HeartbeatInterval = "interval";
+    public const string HeartbeatTimeout = "timeout";
 
     public const string PeerBufferSize = "peer_buffer_size";
     public const string PeerOverflowPolicy = "peer_overflow_policy";
@@ -21,7 +24,8 @@ internal static class LayoutFields
     public const string InboundMessagesPerSecond = "inbound_messages_per_second";
     public const string SocketBufferBytes = "socket_buffer_bytes";
 
-    public static readonly string[] RootProperties = [Buffers, Nodes];
+    public static readonly string[] RootProperties = [Buffers, Heartbeat, Nodes];
+    public static readonly string[] HeartbeatProperties = [HeartbeatInterval, HeartbeatTimeout];
     public static readonly string[] BufferProperties =
         [PeerBufferSize, PeerOverflowPolicy, WebSocketBufferSize, WebSocketOverflowPolicy, StatsResetInterval];
     public static readonly string[] NodeProperties =

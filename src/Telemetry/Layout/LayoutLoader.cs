@@ -73,6 +73,10 @@ public static class LayoutLoader
         if (root.TryGetProperty(LayoutFields.Buffers, out var buffers))
             cluster = ReadBuffers(source, buffers, LayoutFields.Buffers, cluster);
 
+        var heartbeat = HeartbeatSettings.Default;
+        if (root.TryGetProperty(LayoutFields.Heartbeat, out var beat))
+            heartbeat = ReadHeartbeat(source, beat);
+
         if (!root.TryGetProperty(LayoutFields.Nodes, out var nodes))
             throw new LayoutException(source, LayoutFields.Nodes, "required property missing");
         if (nodes.ValueKind != JsonValueKind.Array)
@@ -86,7 +90,21 @@ public static class LayoutLoader
             specs.Add(ReadNode(source, node, LayoutFields.Node(index++), cluster));
 
         // Cross-node rules (duplicate names, port clashes per host) run in the constructor.
-        return new ClusterLayout(specs, cluster, source);
+        return new ClusterLayout(specs, cluster, source) { Heartbeat = heartbeat };
+    }
+
+    private static HeartbeatSettings ReadHeartbeat(string source, JsonElement element)
+    {
+        const string path = LayoutFields.Heartbeat;
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new LayoutException(source, path, $"expected an object, got {Describe(element)}");
+        CheckProperties(source, element, path, LayoutFields.HeartbeatProperties);
+        var result = HeartbeatSettings.Default;
+        if (element.TryGetProperty(LayoutFields.HeartbeatInterval, out var v))
+            result = result with { Interval = ReadDuration(source, v, LayoutFields.Join(path, LayoutFields.HeartbeatInterval)) };
+        if (element.TryGetProperty(LayoutFields.HeartbeatTimeout, out v))
+            result = result with { Timeout = ReadDuration(source, v, LayoutFields.Join(path, LayoutFields.HeartbeatTimeout)) };
+        return result;
     }
 
     private static NodeSpec ReadNode(string source, JsonElement node, string path, BufferSettings cluster)

@@ -24,6 +24,13 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private readonly PeerCounterLedger _ledger = new();
     private readonly IDisposable _helloSubscription;
     private readonly Func<PeerInfo, bool> _isLive;
+    private readonly IDisposable _ackSubscription;
+    private readonly HelloRetrier _retrier;
+    // Claimants refused because another live peering held the name: logged once each, then retried quietly.
+    private readonly HashSet<PeerInfo> _refusedClaimants = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How often an unacknowledged hello is repeated.</summary>
+    public static readonly TimeSpan HelloRetryInterval = TimeSpan.FromSeconds(1);
 
     public NodeTelemetry(Endpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger)
     {
@@ -36,6 +43,22 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         endpoint.PeerLost += OnPeerLost;
         endpoint.PeerRemoved += OnPeerRemoved;
         _helloSubscription = endpoint.Subscribe(HelloMessage.TopicFor(endpoint.Id), OnHello);
+        _ackSubscription = endpoint.Subscribe(HelloMessage.AckTopicFor(endpoint.Id), OnAck);
+        _retrier = new HelloRetrier(endpoint.TimeProvider, HelloRetryInterval, SendHello);
+    }
+
+    private void SendHello(PeerInfo peering)
+    {
+        if (_endpoint.TryGetPeer(peering.EndpointId, out var live) && ReferenceEquals(live, peering))
+            _endpoint.Publish(HelloMessage.TopicFor(peering.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+    }
+
+    private void OnAck(string topic, Value value, EndpointId? origin)
+    {
+        if (origin is not { } from || !_endpoint.TryGetPeer(from, out var peering)) return;
+        if (!HelloMessage.TryParse(value, out var name, out var claimed, out _) || claimed != from) return;
+        if (_retrier.Acknowledged(from))
+            _logger.LogInformation("{Node}: {Peer} ({Address}) has named us", NodeName, name, peering.RemoteAddress);
     }
 
     public string NodeName { get; }
@@ -51,6 +74,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     {
         _logger.LogInformation("{Node}: peered with {Address} (endpoint {Id}, {Direction}); waiting for its hello",
             NodeName, e.Peer.RemoteAddress, e.Peer.EndpointId, e.Peer.Direction == PeeringDirection.Initiated ? "we dialed" : "it dialed");
+        _retrier.Awaiting(e.Peer);
         _endpoint.Publish(HelloMessage.TopicFor(e.Peer.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
     }
 
@@ -69,17 +93,45 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 NodeName, peering.RemoteAddress, claimed, from);
             return;
         }
+        bool renamed;
+        PeerInfo? liveHolder = null;
+        bool firstRefusal = false;
         lock (_gate)
         {
+            renamed = !(_names.TryGetName(peering, out var current) && current == name);
             if (!_names.TryAssign(peering, name, _isLive, out problem))
             {
-                _logger.LogError("{Node}: not naming the peer at {Address} (endpoint {Id}): {Problem}; it stays unnamed and exports no per-peer metrics",
-                    NodeName, peering.RemoteAddress, from, problem);
-                return;
+                if (_names.HolderOf(name) is { } holder && !ReferenceEquals(holder, peering) && _isLive(holder))
+                {
+                    liveHolder = holder;
+                    firstRefusal = _refusedClaimants.Add(peering);
+                }
             }
-            _ledger.OnNamed(peering, name);
+            else
+            {
+                _refusedClaimants.Remove(peering);
+                _ledger.OnNamed(peering, name);
+            }
         }
-        _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
+        if (liveHolder is not null)
+        {
+            // Two peerings claim one layout name: usually the node restarted and its old peering is dead but not
+            // yet noticed. A heartbeat sent now fails at once if the old process is gone (its host resets the
+            // connection); a silent holder times out. The claimant repeats its hello, so whichever is alive gets it.
+            _endpoint.ProbePeer(liveHolder.EndpointId);
+            _logger.Log(firstRefusal ? LogLevel.Warning : LogLevel.Debug,
+                "{Node}: not naming the peer at {Address} (endpoint {Id}) yet: name '{Peer}' is already held by {Holder}; checking whether the holder is alive, the claim is retried until one of them is gone",
+                NodeName, peering.RemoteAddress, from, name, liveHolder);
+            return;
+        }
+        if (problem.Length > 0)
+        {
+            _logger.LogError("{Node}: not naming the peer at {Address} (endpoint {Id}): {Problem}; it stays unnamed and exports no per-peer metrics",
+                NodeName, peering.RemoteAddress, from, problem);
+            return;
+        }
+        _endpoint.Publish(HelloMessage.AckTopicFor(from), HelloMessage.Create(NodeName, _endpoint.Id));
+        if (renamed) _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
     }
 
     private void OnPeerLost(object? sender, PeerEventArgs e)
@@ -99,6 +151,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         lock (_gate)
         {
             _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0);
+            _refusedClaimants.Remove(e.Peer);
+            _retrier.Ended(e.Peer);
             var name = _names.Unname(e.Peer);
             if (isBackpressure) _ledger.OnBackpressureDisconnect(name);
             return name;
@@ -163,5 +217,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         _endpoint.PeerLost -= OnPeerLost;
         _endpoint.PeerRemoved -= OnPeerRemoved;
         _helloSubscription.Dispose();
+        _ackSubscription.Dispose();
+        _retrier.Dispose();
     }
 }
