@@ -122,6 +122,21 @@ public sealed class NodeProcessSet : IAsyncDisposable
         }
     }
 
+    /// <summary>The lines of <paramref name="name"/>'s current log (its latest start).</summary>
+    public string[] LogLines(string name)
+    {
+        using var reader = new StreamReader(new FileStream(_running[name].LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Waits until <paramref name="name"/>'s log has a line containing every one of <paramref name="parts"/>; returns it.</summary>
+    public Task<string> WaitForLogAsync(string name, TimeSpan bound, params string[] parts) =>
+        Poll.UntilAsync($"{name} to log a line containing {string.Join(" and ", parts.Select(p => $"'{p}'"))}", bound, () =>
+        {
+            var line = LogLines(name).FirstOrDefault(l => parts.All(p => l.Contains(p, StringComparison.Ordinal)));
+            return Task.FromResult((line is not null, line ?? "", "no such line yet"));
+        }, Diagnostics);
+
     /// <summary>Every process's log tail; marks the run failed so the logs are kept.</summary>
     public string Diagnostics()
     {
