@@ -19,16 +19,17 @@ internal static class DemoCommand
         var offset = new Option<int>("--port-offset") { Description = "Shift every port of the demo layout (default ports: metrics 9101-9105, peering 9201-9205, WebSocket 9301)" };
         var noTop = new Option<bool>("--no-top") { Description = "Print the nodes' logs instead of the live view" };
         var duration = new Option<int?>("--duration") { Description = "Stop by itself after this many seconds" };
+        var noRestart = new Option<bool>("--no-restart") { Description = "Stop the whole demo when a node exits, instead of restarting that node (1 s doubling to 30 s)" };
         var command = new Command("demo", "Run a local five-node cluster (manager, logger, proxy-1, worker-1, worker-2) with live metrics")
         {
-            exporter, offset, noTop, duration,
+            exporter, offset, noTop, duration, noRestart,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(exporter), parse.GetValue(offset), parse.GetValue(noTop),
-            parse.GetValue(duration), ct));
+            parse.GetValue(duration), !parse.GetValue(noRestart), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? exporterName, int portOffset, bool noTop, int? durationSeconds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? exporterName, int portOffset, bool noTop, int? durationSeconds, bool restart, CancellationToken cancellationToken)
     {
         ClusterLayout layout;
         MetricsExporterKind exporter;
@@ -65,7 +66,10 @@ internal static class DemoCommand
         await using (var cluster = new ClusterProcesses())
         {
             cluster.Start(layoutPath, layout, ["--workload", "--exporter", exporter.ToSettingValue()], logs.Write);
-            var watch = WatchForCrashesAsync(cluster, stop);
+            // Crashes and restarts go to demo.log beside the nodes' logs (echoed to the console without the live view).
+            var supervisor = new NodeSupervisor(cluster, restart, TimeProvider.System, line => logs.Write("demo", line),
+                node => logs.Tail(node, 15), logs.PathOf);
+            var watch = supervisor.RunAsync(stop);
             try
             {
                 if (showTop) await ShowLiveViewAsync(layout, banner, stop.Token);
@@ -84,29 +88,6 @@ internal static class DemoCommand
         logs.Dispose();
         Console.WriteLine($"spillway demo: all nodes stopped. Logs are kept in {workDir}");
         return exitCode;
-    }
-
-    /// <summary>Ends the demo when a node process dies on its own; returns that node.</summary>
-    private static async Task<(NodeSpec Node, int ExitCode)?> WatchForCrashesAsync(ClusterProcesses cluster, CancellationTokenSource stop)
-    {
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(500, stop.Token);
-                foreach (var exited in cluster.Exited())
-                {
-                    // Ctrl-C in a terminal signals the whole process group: the nodes may stop a moment before
-                    // this command sees its own cancellation. That is a shutdown, not a crash.
-                    await Task.Delay(1000, CancellationToken.None);
-                    if (stop.IsCancellationRequested && exited.ExitCode == 0) return null;
-                    stop.Cancel();
-                    return exited;
-                }
-            }
-        }
-        catch (OperationCanceledException) { }
-        return null;
     }
 
     private static async Task ShowLiveViewAsync(ClusterLayout layout, string banner, CancellationToken token)
