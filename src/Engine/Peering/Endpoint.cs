@@ -256,19 +256,19 @@ public sealed class Endpoint : IAsyncDisposable
         return true;
     }
 
-    internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason, CloseReason? code)
+    internal void OnPeeringClosed(Peering peering, PeerCloseKind kind, string reason, CloseReason? code, int discarded)
     {
         Unregister(peering);
         var final = peering.ReadStats(_clock.Refresh());
         if (kind == PeerCloseKind.Lost)
         {
             _logger.LogInformation("Lost peering with {Peer}: {Reason}", peering.Info, reason);
-            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code });
+            _events.Raise(PeerLost, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code, DiscardedMessages = discarded });
         }
         else
         {
             _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peering.Info, reason);
-            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code });
+            _events.Raise(PeerRemoved, this, new PeerEventArgs(peering.Info, reason, final) { CloseReason = code, DiscardedMessages = discarded });
         }
     }
 

@@ -8,6 +8,8 @@ public sealed class PeerEventArgs(PeerInfo peer, string? reason, PeeringStats? f
     public string? Reason { get; } = reason;
     /// <summary>For lost and removed: why, as a type (null for peer added, or when no code applies).</summary>
     public CloseReason? CloseReason { get; init; }
+    /// <summary>For lost and removed: messages still queued in the peering's send buffer at teardown, discarded with it.</summary>
+    public int DiscardedMessages { get; init; }
     /// <summary>
     /// For lost and removed: the peering's statistics at teardown, overflows included, so a consumer can
     /// carry exact totals past the peering's end (it has already left <see cref="Endpoint.GetPeeringStats"/>).

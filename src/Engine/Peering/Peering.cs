@@ -64,11 +64,11 @@ internal sealed class Peering : RemoteSubscriber
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1) return;
         Liveness.Dispose();
-        Buffer.Close();
+        var discarded = Buffer.Close();
         _stop.Cancel();
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _socket.Dispose();
-        _endpoint.OnPeeringClosed(this, kind, reason, code ?? (kind == PeerCloseKind.Lost ? CloseReason.ConnectionLost : null));
+        _endpoint.OnPeeringClosed(this, kind, reason, code ?? (kind == PeerCloseKind.Lost ? CloseReason.ConnectionLost : null), discarded);
         _closed.TrySetResult();
     }
 

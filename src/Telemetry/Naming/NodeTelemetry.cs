@@ -137,14 +137,17 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private void OnPeerLost(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: false);
-        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason);
+        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason, Discarded(e));
     }
 
     private void OnPeerRemoved(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: e.Reason == BackpressureOverflowReason);
-        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason);
+        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason, Discarded(e));
     }
+
+    private static string Discarded(PeerEventArgs e) =>
+        e.DiscardedMessages > 0 ? $"; {e.DiscardedMessages} queued messages discarded with the peering" : "";
 
     private string? End(PeerEventArgs e, bool isBackpressure)
     {
