@@ -287,6 +287,23 @@ public sealed class Endpoint : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Sends one message to the live peering with <paramref name="peer"/> only, on its control queue: ahead of
+    /// its send buffer and never dropped by the overflow policy. For rare protocol messages (the naming layer's
+    /// hellos) that must not wait behind, or be dropped with, a backlog of data. Returns false when there is no
+    /// such peering. The remote delivers it like any published message.
+    /// </summary>
+    public bool SendDirect(EndpointId peer, string topic, Value value)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(value);
+        RemoteSubscriber? subscriber;
+        lock (_registryLock) _byId.TryGetValue(peer, out subscriber);
+        if (subscriber is not Peering peering) return false;
+        peering.SendControl(FrameCodec.EncodeData(topic, value));
+        return true;
+    }
+
     /// <summary>Heartbeat frames received so far on the live peering with <paramref name="peer"/>; -1 if none.</summary>
     internal long HeartbeatsReceivedFrom(EndpointId peer)
     {

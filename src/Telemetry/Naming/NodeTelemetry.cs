@@ -28,6 +28,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private readonly HelloRetrier _retrier;
     // Claimants refused because another live peering held the name: logged once each, then retried quietly.
     private readonly HashSet<PeerInfo> _refusedClaimants = new(ReferenceEqualityComparer.Instance);
+    // The latest refused claim per name: granted the moment the holder's peering ends, without waiting for a repeat.
+    private readonly Dictionary<string, PeerInfo> _waitingClaims = new(StringComparer.Ordinal);
 
     /// <summary>How often an unacknowledged hello is repeated.</summary>
     public static readonly TimeSpan HelloRetryInterval = TimeSpan.FromSeconds(1);
@@ -50,7 +52,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private void SendHello(PeerInfo peering)
     {
         if (_endpoint.TryGetPeer(peering.EndpointId, out var live) && ReferenceEquals(live, peering))
-            _endpoint.Publish(HelloMessage.TopicFor(peering.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+            _endpoint.SendDirect(peering.EndpointId, HelloMessage.TopicFor(peering.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
     }
 
     private void OnAck(string topic, Value value, EndpointId? origin)
@@ -75,7 +77,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         _logger.LogInformation("{Node}: peered with {Address} (endpoint {Id}, {Direction}); waiting for its hello",
             NodeName, e.Peer.RemoteAddress, e.Peer.EndpointId, e.Peer.Direction == PeeringDirection.Initiated ? "we dialed" : "it dialed");
         _retrier.Awaiting(e.Peer);
-        _endpoint.Publish(HelloMessage.TopicFor(e.Peer.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+        // Direct, not through the send buffer: a hello must not wait behind (or be dropped with) a data backlog.
+        _endpoint.SendDirect(e.Peer.EndpointId, HelloMessage.TopicFor(e.Peer.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
     }
 
     private void OnHello(string topic, Value value, EndpointId? origin)
@@ -105,11 +108,13 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 {
                     liveHolder = holder;
                     firstRefusal = _refusedClaimants.Add(peering);
+                    _waitingClaims[name] = peering;
                 }
             }
             else
             {
                 _refusedClaimants.Remove(peering);
+                if (_waitingClaims.TryGetValue(name, out var waiting) && ReferenceEquals(waiting, peering)) _waitingClaims.Remove(name);
                 _ledger.OnNamed(peering, name);
             }
         }
@@ -130,20 +135,38 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                 NodeName, peering.RemoteAddress, from, problem);
             return;
         }
-        _endpoint.Publish(HelloMessage.AckTopicFor(from), HelloMessage.Create(NodeName, _endpoint.Id));
+        _endpoint.SendDirect(from, HelloMessage.AckTopicFor(from), HelloMessage.Create(NodeName, _endpoint.Id));
         if (renamed) _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
+    }
+
+    /// <summary>A holder's peering ended: a claim refused while it looked alive gets the name now.</summary>
+    private void GrantWaitingClaim(string? endedName)
+    {
+        if (endedName is null) return;
+        PeerInfo? claimant;
+        lock (_gate)
+        {
+            if (!_waitingClaims.Remove(endedName, out claimant) || !_isLive(claimant)) return;
+            if (!_names.TryAssign(claimant, endedName, _isLive, out _)) return;
+            _refusedClaimants.Remove(claimant);
+            _ledger.OnNamed(claimant, endedName);
+        }
+        _endpoint.SendDirect(claimant.EndpointId, HelloMessage.AckTopicFor(claimant.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+        _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, claimant.RemoteAddress, endedName);
     }
 
     private void OnPeerLost(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: false);
         _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason, Discarded(e));
+        GrantWaitingClaim(name);
     }
 
     private void OnPeerRemoved(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: e.Reason == BackpressureOverflowReason);
         _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Reason, Discarded(e));
+        GrantWaitingClaim(name);
     }
 
     private static string Discarded(PeerEventArgs e) =>
@@ -155,6 +178,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         {
             _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0);
             _refusedClaimants.Remove(e.Peer);
+            foreach (var (claimed, claimant) in _waitingClaims.ToArray())
+                if (ReferenceEquals(claimant, e.Peer)) _waitingClaims.Remove(claimed);
             _retrier.Ended(e.Peer);
             var name = _names.Unname(e.Peer);
             if (isBackpressure) _ledger.OnBackpressureDisconnect(name);
