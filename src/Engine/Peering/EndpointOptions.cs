@@ -33,6 +33,10 @@ public sealed record EndpointOptions
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>A connection that has not completed the hello exchange by then is closed.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often a peering with nothing else to send sends a heartbeat, and checks what it heard.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>A peering that has received nothing (no frame, not even a heartbeat) for this long is lost with <see cref="CloseReason.HeartbeatTimeout"/>.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(4);
     /// <summary>The largest frame, in bytes, a peer may send; a larger one closes the peering as malformed input.</summary>
     public int MaxFrameSize { get; init; } = DefaultMaxFrameSize;
     /// <summary>Frames the drain loop moves out of a buffer per lock acquisition and socket write.</summary>
@@ -59,6 +63,11 @@ public sealed record EndpointOptions
         RequirePositive(StatsResetInterval, nameof(StatsResetInterval));
         RequirePositive(RetryInterval, nameof(RetryInterval));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
+        RequirePositive(HeartbeatInterval, nameof(HeartbeatInterval));
+        RequirePositive(HeartbeatTimeout, nameof(HeartbeatTimeout));
+        if (HeartbeatTimeout <= HeartbeatInterval)
+            throw new ArgumentException(
+                $"{nameof(HeartbeatTimeout)} must be longer than {nameof(HeartbeatInterval)} ({HeartbeatInterval}), got {HeartbeatTimeout}", nameof(HeartbeatTimeout));
         RequireAtLeast(MaxFrameSize, 64, nameof(MaxFrameSize));
         RequireAtLeast(DrainBatchSize, 1, nameof(DrainBatchSize));
         RequireAtLeast(SocketBufferBytes, 0, nameof(SocketBufferBytes));

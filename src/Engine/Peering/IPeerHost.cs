@@ -6,6 +6,12 @@ internal interface IPeerHost
     /// <summary>The clock for the inbound rate limit's pauses (a fake one in tests).</summary>
     TimeProvider TimeProvider { get; }
 
+    /// <summary>How often an otherwise idle peering sends a heartbeat and checks what it heard.</summary>
+    TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>Silence after which a peering is lost with <see cref="CloseReason.HeartbeatTimeout"/>.</summary>
+    TimeSpan HeartbeatTimeout { get; }
+
     /// <summary>Caps reads per peering (messages/s); 0 = unlimited.</summary>
     int InboundMessagesPerSecond { get; }
 
@@ -16,5 +22,5 @@ internal interface IPeerHost
     void DeliverFromPeer(PeerConnection from, ReadOnlySpan<byte> body);
 
     /// <summary>The peering has closed: unregister it and raise its lifecycle event.</summary>
-    void OnPeerClosed(PeerConnection peer, CloseReason reason, string detail);
+    void OnPeerClosed(PeerConnection peer, CloseReason reason, string detail, int discarded);
 }

@@ -37,9 +37,15 @@ internal sealed class PeerConnection : RemoteSubscriber
         _reader = reader;
         Buffer = buffer;
         _logger = logger;
+        Liveness = new PeeringLiveness(host.TimeProvider, host.HeartbeatInterval, host.HeartbeatTimeout,
+            () => SendControl(FrameCodec.Heartbeat),
+            silent => Close(CloseReason.HeartbeatTimeout, $"heartbeat timeout (nothing received for {silent.TotalSeconds:0.#} s)"));
     }
 
     public SendBuffer<byte[]> Buffer { get; }
+
+    /// <summary>Heartbeats: what this peering last heard from the remote, and the timer that sends and checks.</summary>
+    internal PeeringLiveness Liveness { get; }
 
     /// <summary>Completes once the peering is torn down, for whatever reason.</summary>
     public Task Closed => _closed.Task;
@@ -51,6 +57,7 @@ internal sealed class PeerConnection : RemoteSubscriber
     {
         _ = Task.Run(ReadLoopAsync);
         _ = Task.Run(DrainLoopAsync);
+        Liveness.Start();
     }
 
     public void SendControl(byte[] frame)
@@ -71,12 +78,13 @@ internal sealed class PeerConnection : RemoteSubscriber
     public override void Close(CloseReason reason, string detail)
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1) return;
-        Buffer.Close();
+        Liveness.Dispose();
+        var discarded = Buffer.Close();
         _stop.Cancel();
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _stream.Dispose();
         _socket.Dispose();
-        _host.OnPeerClosed(this, reason, detail);
+        _host.OnPeerClosed(this, reason, detail, discarded);
         _closed.TrySetResult();
     }
 
@@ -98,6 +106,7 @@ internal sealed class PeerConnection : RemoteSubscriber
                     Close(CloseReason.ConnectionLost, "connection closed by the remote side");
                     return;
                 }
+                Liveness.MarkHeard();
             }
         }
         catch (WireFormatException e)
@@ -130,6 +139,11 @@ internal sealed class PeerConnection : RemoteSubscriber
                 case FrameType.Subscriptions:
                     ReplaceSubscriptions(FrameCodec.DecodeSubscriptions(body));
                     break;
+                case FrameType.Heartbeat:
+                    // Liveness was already noted when the bytes arrived; the frame itself carries nothing.
+                    if (!body.IsEmpty) throw new WireFormatException($"{body.Length} unexpected trailing bytes after the heartbeat frame");
+                    Liveness.OnHeartbeatReceived();
+                    break;
                 case FrameType.Hello:
                     throw new WireFormatException("unexpected second hello frame");
                 default:
@@ -152,9 +166,14 @@ internal sealed class PeerConnection : RemoteSubscriber
                 while (!token.IsCancellationRequested)
                 {
                     var used = 0;
+                    var onlyHeartbeats = true;
                     while (_control.TryDequeue(out var control))
+                    {
+                        onlyHeartbeats &= ReferenceEquals(control, FrameCodec.Heartbeat);
                         used = await AppendAsync(chunk, used, control, token).ConfigureAwait(false);
+                    }
                     var n = Buffer.TakeBatch(batch);
+                    if (n > 0 || !onlyHeartbeats) Liveness.MarkSent();
                     for (var i = 0; i < n; i++)
                     {
                         used = await AppendAsync(chunk, used, batch[i], token).ConfigureAwait(false);

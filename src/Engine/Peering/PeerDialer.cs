@@ -46,7 +46,17 @@ internal sealed class PeerDialer
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
-                    await socket.ConnectAsync(Host, Port, token).ConfigureAwait(false);
+                    // Bounded: across a partition the kernel retries a SYN for minutes, and the link may be back long before.
+                    using var connectTimeout = new CancellationTokenSource(options.HandshakeTimeout, _endpoint.TimeProvider);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, connectTimeout.Token);
+                    try
+                    {
+                        await socket.ConnectAsync(Host, Port, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (connectTimeout.IsCancellationRequested && !token.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"no answer within {options.HandshakeTimeout.TotalSeconds:0.###} s");
+                    }
                 }
                 catch
                 {

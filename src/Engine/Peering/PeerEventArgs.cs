@@ -18,6 +18,8 @@ public sealed class PeerEventArgs : EventArgs
     public CloseReason? Reason { get; }
     /// <summary>Free text for the log (null for peer added), e.g. <c>malformed input: unknown frame type 77</c>.</summary>
     public string? Detail { get; }
+    /// <summary>For lost and removed: messages still queued in the peering's send buffer at teardown, discarded with it.</summary>
+    public int DiscardedMessages { get; init; }
     /// <summary>
     /// For lost and removed: the peering's statistics at teardown, overflows included, so a consumer can
     /// carry exact totals past the peering's end (it has already left <see cref="SpillwayEndpoint.GetPeeringStats"/>).

@@ -59,6 +59,8 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 
     int IPeerHost.InboundMessagesPerSecond => Options.InboundMessagesPerSecond;
     int IPeerHost.DrainBatchSize => Options.DrainBatchSize;
+    TimeSpan IPeerHost.HeartbeatInterval => Options.HeartbeatInterval;
+    TimeSpan IPeerHost.HeartbeatTimeout => Options.HeartbeatTimeout;
 
     /// <summary>A peering completed its hello exchange and is live.</summary>
     public event EventHandler<PeerEventArgs>? PeerAdded;
@@ -221,20 +223,55 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         _ => endPoint.ToString() ?? "unknown address",
     };
 
-    void IPeerHost.OnPeerClosed(PeerConnection peer, CloseReason reason, string detail)
+    void IPeerHost.OnPeerClosed(PeerConnection peer, CloseReason reason, string detail, int discarded)
     {
         _registry.Remove(peer);
         var final = peer.ReadStats(_clock.Refresh());
-        if (reason == CloseReason.ConnectionLost)
+        // Lost: the connection broke or went silent; removed: this side tore it down.
+        if (reason is CloseReason.ConnectionLost or CloseReason.HeartbeatTimeout)
         {
             _logger.LogInformation("Lost peering with {Peer}: {Reason}", peer.Info, detail);
-            _events.Raise(PeerLost, this, new PeerEventArgs(peer.Info, reason, detail, final));
+            _events.Raise(PeerLost, this, new PeerEventArgs(peer.Info, reason, detail, final) { DiscardedMessages = discarded });
         }
         else
         {
             _logger.LogInformation("Removed peering with {Peer} due to {Reason}", peer.Info, detail);
-            _events.Raise(PeerRemoved, this, new PeerEventArgs(peer.Info, reason, detail, final));
+            _events.Raise(PeerRemoved, this, new PeerEventArgs(peer.Info, reason, detail, final) { DiscardedMessages = discarded });
         }
+    }
+
+    /// <summary>
+    /// Sends the live peering with <paramref name="peer"/> a heartbeat now: if the remote host has reset the
+    /// connection (its process died), the write fails and the peering is reported lost at once instead of
+    /// at the next heartbeat. Returns false when there is no such peering. The naming layer calls it when a
+    /// name is claimed while its holder still looks alive.
+    /// </summary>
+    public bool ProbePeer(EndpointId peer)
+    {
+        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection peering) return false;
+        peering.Liveness.Probe();
+        return true;
+    }
+
+    /// <summary>
+    /// Sends one message to the live peering with <paramref name="peer"/> only, on its control queue: ahead of
+    /// its send buffer and never dropped by the overflow policy. For rare protocol messages (the naming layer's
+    /// hellos) that must not wait behind, or be dropped with, a backlog of data. Returns false when there is no
+    /// such peering. The remote delivers it like any published message.
+    /// </summary>
+    public bool SendDirect(EndpointId peer, string topic, Value value)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection peering) return false;
+        peering.SendControl(FrameCodec.EncodeData(topic, value));
+        return true;
+    }
+
+    /// <summary>Heartbeat frames received so far on the live peering with <paramref name="peer"/>; -1 if none.</summary>
+    internal long HeartbeatsReceivedFrom(EndpointId peer)
+    {
+        return _registry.TryGet(peer, out var s) && s is PeerConnection p ? p.Liveness.HeartbeatsReceived : -1;
     }
 
     // ---- Clients ---------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ internal static class FrameCodec
         return frame;
     }
 
+    /// <summary>A heartbeat frame: type 4, empty body. One shared instance; frames are never written into.</summary>
+    public static readonly byte[] Heartbeat = [0, 0, 0, 1, (byte)FrameType.Heartbeat];
+
     public static byte[] EncodeHello(EndpointId id, IReadOnlyCollection<string> subscriptions) =>
         EncodeWithSubscriptions(FrameType.Hello, id, subscriptions);
 

@@ -6,4 +6,5 @@ internal enum FrameType : byte
     Hello = 1,
     Subscriptions = 2,
     Data = 3,
+    Heartbeat = 4,
 }

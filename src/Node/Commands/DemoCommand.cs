@@ -27,17 +27,18 @@ internal static class DemoCommand
             Description = "Do not start Prometheus and Alertmanager (started by default when the Debian packages prometheus and prometheus-alertmanager are installed)",
         };
         var duration = CommonOptions.WholeNumber("--duration", "Stop by itself after this many seconds", 1, 7 * 24 * 3600, "a whole number of seconds");
+        var noRestart = new Option<bool>("--no-restart") { Description = "Stop the whole demo when a node exits, instead of restarting that node (1 s doubling to 30 s)" };
         var command = new Command("demo", "Run a local five-node cluster (manager, logger, proxy-1, worker-1, worker-2) with live metrics")
         {
-            exporter, offset, noTop, noMonitoring, duration,
+            exporter, offset, noTop, noMonitoring, duration, noRestart,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(exporter), parse.GetValue(offset), parse.GetValue(noTop),
-            !parse.GetValue(noMonitoring), parse.GetValue(duration), ct));
+            !parse.GetValue(noMonitoring), parse.GetValue(duration), !parse.GetValue(noRestart), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string? exporterName, int portOffset, bool noTop, bool monitor, int? durationSeconds,
-        CancellationToken cancellationToken)
+        bool restart, CancellationToken cancellationToken)
     {
         ClusterLayout layout;
         MetricsExporterKind exporter;
@@ -78,7 +79,10 @@ internal static class DemoCommand
         await using (var cluster = new ClusterProcesses())
         {
             cluster.Start(layoutPath, layout, ["--workload", "--exporter", exporter.ToSettingValue()], logs.Write);
-            var watch = WatchForCrashesAsync(cluster, stop);
+            // Crashes and restarts go to demo.log beside the nodes' logs (echoed to the console without the live view).
+            var supervisor = new NodeSupervisor(cluster, restart, TimeProvider.System, line => logs.Write("demo", line),
+                node => logs.Tail(node, 15), logs.PathOf);
+            var watch = supervisor.RunAsync(stop);
             try
             {
                 if (showTop) await ShowLiveViewAsync(layout, monitoring, stop.Token);
@@ -101,29 +105,6 @@ internal static class DemoCommand
         logs.Dispose();
         Console.WriteLine($"spillway demo: all nodes stopped. Logs are kept in {workDir}");
         return exitCode;
-    }
-
-    /// <summary>Ends the demo when a node process dies on its own; returns that node.</summary>
-    private static async Task<(NodeSpec Node, int ExitCode)?> WatchForCrashesAsync(ClusterProcesses cluster, CancellationTokenSource stop)
-    {
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(500, stop.Token);
-                foreach (var exited in cluster.Exited())
-                {
-                    // Ctrl-C in a terminal signals the whole process group: the nodes may stop a moment before
-                    // this command sees its own cancellation. That is a shutdown, not a crash.
-                    await Task.Delay(1000, CancellationToken.None);
-                    if (stop.IsCancellationRequested && exited.ExitCode == 0) return null;
-                    stop.Cancel();
-                    return exited;
-                }
-            }
-        }
-        catch (OperationCanceledException) { }
-        return null;
     }
 
     private static async Task ShowLiveViewAsync(ClusterLayout layout, DemoMonitoring? monitoring, CancellationToken token)

@@ -7,9 +7,10 @@ namespace Spillway.Node.Demo;
 /// Starts every node of a layout as its own OS process (this same executable, <c>node</c> command),
 /// sends each one's output to a line sink, and stops them all, process trees included.
 /// </summary>
-internal sealed class ClusterProcesses : IAsyncDisposable
+internal sealed class ClusterProcesses : IAsyncDisposable, ISupervisedNodes
 {
     private readonly List<(NodeSpec Node, Process Process)> _processes = new();
+    private Func<NodeSpec, Process>? _startOne;
 
     public IReadOnlyList<(NodeSpec Node, Process Process)> Processes => _processes;
 
@@ -24,7 +25,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public void Start(string layoutPath, ClusterLayout layout, IReadOnlyList<string> extraArgs, Action<string, string> onLine)
     {
         var (fileName, prefix) = SelfCommand();
-        foreach (var node in layout.Nodes)
+        _startOne = node =>
         {
             var info = new ProcessStartInfo(fileName)
             {
@@ -44,17 +45,35 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            _processes.Add((node, process));
+            return process;
+        };
+        foreach (var node in layout.Nodes) _processes.Add((node, _startOne(node)));
+    }
+
+    /// <summary>Starts <paramref name="node"/> again in place of its exited process (the demo's supervisor calls it).</summary>
+    public void Restart(NodeSpec node)
+    {
+        var start = _startOne ?? throw new InvalidOperationException("the cluster was not started");
+        lock (_processes)
+        {
+            var i = _processes.FindIndex(p => p.Node.Name == node.Name);
+            var old = _processes[i].Process;
+            if (!old.HasExited) throw new InvalidOperationException($"node {node.Name} is still running");
+            _processes[i] = (node, start(node));
+            old.Dispose();
         }
     }
 
     /// <summary>Nodes whose process has exited, with their exit codes.</summary>
-    public IEnumerable<(NodeSpec Node, int ExitCode)> Exited() =>
-        _processes.Where(p => p.Process.HasExited).Select(p => (p.Node, p.Process.ExitCode));
+    public IEnumerable<(NodeSpec Node, int ExitCode)> Exited()
+    {
+        lock (_processes) return _processes.Where(p => p.Process.HasExited).Select(p => (p.Node, p.Process.ExitCode)).ToArray();
+    }
 
     /// <summary>Asks every node to stop (SIGTERM, so each shuts down cleanly), then kills what is left after 5 s.</summary>
     public async ValueTask DisposeAsync()
     {
+        _startOne = null;
         foreach (var (_, process) in _processes)
             if (!process.HasExited) _ = Terminate(process.Id);
         using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))

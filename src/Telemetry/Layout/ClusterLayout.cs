@@ -44,7 +44,22 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     public TlsLayout? Tls { get; }
 
     /// <summary>A copy with another <c>tls</c> section (the demo and tests add the certificates they generate).</summary>
-    public ClusterLayout WithTls(TlsLayout? tls) => new(_nodes, Buffers, Source, tls);
+    public ClusterLayout WithTls(TlsLayout? tls) => new(_nodes, Buffers, Source, tls) { Heartbeat = Heartbeat };
+
+    /// <summary>Cluster-wide heartbeat interval and timeout (the file's optional top-level <c>heartbeat</c>); validated on set.</summary>
+    public HeartbeatSettings Heartbeat
+    {
+        get => _heartbeat;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Check(LayoutFields.Heartbeat, LayoutFields.HeartbeatInterval, LayoutRules.IntervalProblem(value.Interval));
+            Check(LayoutFields.Heartbeat, LayoutFields.HeartbeatTimeout, LayoutRules.IntervalProblem(value.Timeout)
+                ?? (value.Timeout <= value.Interval ? $"must be longer than the interval ({LayoutDuration.Format(value.Interval)}), got {LayoutDuration.Format(value.Timeout)}" : null));
+            _heartbeat = value;
+        }
+    }
+    private readonly HeartbeatSettings _heartbeat = HeartbeatSettings.Default;
 
     /// <summary>The nodes in file order.</summary>
     public IReadOnlyList<NodeSpec> Nodes { get; }
@@ -94,6 +109,8 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
             StatsResetInterval = b.StatsResetInterval,
             InboundMessagesPerSecond = node.InboundMessagesPerSecond,
             SocketBufferBytes = node.SocketBufferBytes,
+            HeartbeatInterval = Heartbeat.Interval,
+            HeartbeatTimeout = Heartbeat.Timeout,
         };
     }
 
@@ -116,7 +133,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 WebSocketPort = n.WebSocketPort is int ws ? Shift(ws, offset, i, LayoutFields.WebSocketPort) : null,
             };
         }
-        return new ClusterLayout(shifted, Buffers, Source, Tls);
+        return new ClusterLayout(shifted, Buffers, Source, Tls) { Heartbeat = Heartbeat };
     }
 
     /// <summary>
@@ -133,6 +150,13 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
             WriteTls(w, Tls);
             w.WritePropertyName(LayoutFields.Buffers);
             WriteBuffers(w, Buffers, baseline: null);
+            if (Heartbeat != HeartbeatSettings.Default)
+            {
+                w.WriteStartObject(LayoutFields.Heartbeat);
+                w.WriteString(LayoutFields.HeartbeatInterval, LayoutDuration.Format(Heartbeat.Interval));
+                w.WriteString(LayoutFields.HeartbeatTimeout, LayoutDuration.Format(Heartbeat.Timeout));
+                w.WriteEndObject();
+            }
             w.WriteStartArray(LayoutFields.Nodes);
             foreach (var n in _nodes)
             {
@@ -161,7 +185,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     }
 
     public bool Equals(ClusterLayout? other) =>
-        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Tls == other.Tls && _nodes.SequenceEqual(other._nodes)));
+        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Tls == other.Tls && Heartbeat == other.Heartbeat && _nodes.SequenceEqual(other._nodes)));
 
     public override bool Equals(object? obj) => Equals(obj as ClusterLayout);
 
@@ -170,6 +194,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         var hash = new HashCode();
         hash.Add(Buffers);
         hash.Add(Tls);
+        hash.Add(Heartbeat);
         foreach (var n in _nodes) hash.Add(n);
         return hash.ToHashCode();
     }

@@ -12,6 +12,10 @@ internal static class LayoutFields
     public const string Certificate = "certificate";
     public const string Key = "key";
 
+    public const string Heartbeat = "heartbeat";
+    public const string HeartbeatInterval = "interval";
+    public const string HeartbeatTimeout = "timeout";
+
     public const string PeerBufferSize = "peer_buffer_size";
     public const string PeerOverflowPolicy = "peer_overflow_policy";
     public const string WebSocketBufferSize = "websocket_buffer_size";
@@ -27,8 +31,9 @@ internal static class LayoutFields
     public const string InboundMessagesPerSecond = "inbound_messages_per_second";
     public const string SocketBufferBytes = "socket_buffer_bytes";
 
-    public static readonly string[] RootProperties = [Tls, Buffers, Nodes];
+    public static readonly string[] RootProperties = [Tls, Buffers, Heartbeat, Nodes];
     public static readonly string[] TlsProperties = [TlsCa, TlsWebSocketClientCertificates];
+    public static readonly string[] HeartbeatProperties = [HeartbeatInterval, HeartbeatTimeout];
     public static readonly string[] BufferProperties =
         [PeerBufferSize, PeerOverflowPolicy, WebSocketBufferSize, WebSocketOverflowPolicy, StatsResetInterval];
     public static readonly string[] NodeProperties =

@@ -74,6 +74,9 @@ public static class LayoutLoader
             cluster = ReadBuffers(source, buffers, LayoutFields.Buffers, cluster);
 
         TlsLayout? tls = root.TryGetProperty(LayoutFields.Tls, out var tlsElement) ? ReadTls(source, tlsElement) : null;
+        var heartbeat = HeartbeatSettings.Default;
+        if (root.TryGetProperty(LayoutFields.Heartbeat, out var beat))
+            heartbeat = ReadHeartbeat(source, beat);
 
         if (!root.TryGetProperty(LayoutFields.Nodes, out var nodes))
             throw new LayoutException(source, LayoutFields.Nodes, "required property missing");
@@ -88,7 +91,7 @@ public static class LayoutLoader
             specs.Add(ReadNode(source, node, LayoutFields.Node(index++), cluster));
 
         // Cross-node rules (duplicate names, port clashes per host) run in the constructor.
-        return new ClusterLayout(specs, cluster, source, tls);
+        return new ClusterLayout(specs, cluster, source, tls) { Heartbeat = heartbeat };
     }
 
     /// <summary><c>"tls": "off"</c>, or <c>{ "ca": FILE, "websocket_client_certificates": BOOL }</c>.</summary>
@@ -119,6 +122,20 @@ public static class LayoutLoader
         if (!node.TryGetProperty(name, out var element)) return null;
         string value = ReadString(source, element, LayoutFields.Join(path, name));
         return value.Length > 0 ? value : throw new LayoutException(source, LayoutFields.Join(path, name), "must not be empty");
+    }
+
+    private static HeartbeatSettings ReadHeartbeat(string source, JsonElement element)
+    {
+        const string path = LayoutFields.Heartbeat;
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new LayoutException(source, path, $"expected an object, got {Describe(element)}");
+        CheckProperties(source, element, path, LayoutFields.HeartbeatProperties);
+        var result = HeartbeatSettings.Default;
+        if (element.TryGetProperty(LayoutFields.HeartbeatInterval, out var v))
+            result = result with { Interval = ReadDuration(source, v, LayoutFields.Join(path, LayoutFields.HeartbeatInterval)) };
+        if (element.TryGetProperty(LayoutFields.HeartbeatTimeout, out v))
+            result = result with { Timeout = ReadDuration(source, v, LayoutFields.Join(path, LayoutFields.HeartbeatTimeout)) };
+        return result;
     }
 
     private static NodeSpec ReadNode(string source, JsonElement node, string path, BufferSettings cluster)

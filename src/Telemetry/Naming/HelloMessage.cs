@@ -9,8 +9,16 @@ namespace Spillway.Telemetry.Naming;
 public static class HelloMessage
 {
     public const string TopicPrefix = "spillway/hello/";
+    /// <summary>
+    /// The acknowledgement: the receiver of a hello that named the sender publishes its own
+    /// <c>[node name, endpoint id]</c> on <c>spillway/named/&lt;hello sender's endpoint id&gt;</c>; until it
+    /// arrives the sender repeats its hello.
+    /// </summary>
+    public const string AckTopicPrefix = "spillway/named/";
 
     public static string TopicFor(EndpointId receiver) => TopicPrefix + receiver;
+
+    public static string AckTopicFor(EndpointId helloSender) => AckTopicPrefix + helloSender;
 
     public static Value Create(string nodeName, EndpointId sender) =>
         new VectorValue(new StringValue(nodeName), new StringValue(sender.ToString()));

@@ -21,6 +21,15 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private readonly PeerCounterLedger _ledger = new();
     private readonly IDisposable _helloSubscription;
     private readonly Func<PeerInfo, bool> _isLive;
+    private readonly IDisposable _ackSubscription;
+    private readonly HelloRetrier _retrier;
+    // Claimants refused because another live peering held the name: logged once each, then retried quietly.
+    private readonly HashSet<PeerInfo> _refusedClaimants = new(ReferenceEqualityComparer.Instance);
+    // The latest refused claim per name: granted the moment the holder's peering ends, without waiting for a repeat.
+    private readonly Dictionary<string, PeerInfo> _waitingClaims = new(StringComparer.Ordinal);
+
+    /// <summary>How often an unacknowledged hello is repeated.</summary>
+    public static readonly TimeSpan HelloRetryInterval = TimeSpan.FromSeconds(1);
 
     public NodeTelemetry(SpillwayEndpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger)
     {
@@ -33,6 +42,22 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         endpoint.PeerLost += OnPeerLost;
         endpoint.PeerRemoved += OnPeerRemoved;
         _helloSubscription = endpoint.Subscribe(HelloMessage.TopicFor(endpoint.Id), OnHello);
+        _ackSubscription = endpoint.Subscribe(HelloMessage.AckTopicFor(endpoint.Id), OnAck);
+        _retrier = new HelloRetrier(endpoint.TimeProvider, HelloRetryInterval, SendHello);
+    }
+
+    private void SendHello(PeerInfo peering)
+    {
+        if (_endpoint.TryGetPeer(peering.EndpointId, out var live) && ReferenceEquals(live, peering))
+            _endpoint.SendDirect(peering.EndpointId, HelloMessage.TopicFor(peering.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+    }
+
+    private void OnAck(string topic, Value value, EndpointId? origin)
+    {
+        if (origin is not { } from || !_endpoint.TryGetPeer(from, out var peering)) return;
+        if (!HelloMessage.TryParse(value, out var name, out var claimed, out _) || claimed != from) return;
+        if (_retrier.Acknowledged(from))
+            _logger.LogInformation("{Node}: {Peer} ({Address}) has named us", NodeName, name, peering.RemoteAddress);
     }
 
     public string NodeName { get; }
@@ -48,7 +73,9 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     {
         _logger.LogInformation("{Node}: peered with {Address} (endpoint {Id}, {Direction}); waiting for its hello",
             NodeName, e.Peer.RemoteAddress, e.Peer.EndpointId, e.Peer.Direction == PeeringDirection.Initiated ? "we dialed" : "it dialed");
-        _endpoint.Publish(HelloMessage.TopicFor(e.Peer.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+        _retrier.Awaiting(e.Peer);
+        // Direct, not through the send buffer: a hello must not wait behind (or be dropped with) a data backlog.
+        _endpoint.SendDirect(e.Peer.EndpointId, HelloMessage.TopicFor(e.Peer.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
     }
 
     private void OnHello(string topic, Value value, EndpointId? origin)
@@ -73,17 +100,63 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
             _endpoint.Unpeer(from, CloseReason.AuthenticationFailed, "authentication failed: " + refusal);
             return;
         }
+        bool renamed;
+        PeerInfo? liveHolder = null;
+        bool firstRefusal = false;
         lock (_gate)
         {
+            renamed = !(_names.TryGetName(peering, out var current) && current == name);
             if (!_names.TryAssign(peering, name, _isLive, out problem))
             {
-                _logger.LogError("{Node}: not naming the peer at {Address} (endpoint {Id}): {Problem}; it stays unnamed and exports no per-peer metrics",
-                    NodeName, peering.RemoteAddress, from, problem);
-                return;
+                if (_names.HolderOf(name) is { } holder && !ReferenceEquals(holder, peering) && _isLive(holder))
+                {
+                    liveHolder = holder;
+                    firstRefusal = _refusedClaimants.Add(peering);
+                    _waitingClaims[name] = peering;
+                }
             }
-            _ledger.OnNamed(peering, name);
+            else
+            {
+                _refusedClaimants.Remove(peering);
+                if (_waitingClaims.TryGetValue(name, out var waiting) && ReferenceEquals(waiting, peering)) _waitingClaims.Remove(name);
+                _ledger.OnNamed(peering, name);
+            }
         }
-        _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
+        if (liveHolder is not null)
+        {
+            // Two peerings claim one layout name: usually the node restarted and its old peering is dead but not
+            // yet noticed. A heartbeat sent now fails at once if the old process is gone (its host resets the
+            // connection); a silent holder times out. The claimant repeats its hello, so whichever is alive gets it.
+            _endpoint.ProbePeer(liveHolder.EndpointId);
+            _logger.Log(firstRefusal ? LogLevel.Warning : LogLevel.Debug,
+                "{Node}: not naming the peer at {Address} (endpoint {Id}) yet: name '{Peer}' is already held by {Holder}; checking whether the holder is alive, the claim is retried until one of them is gone",
+                NodeName, peering.RemoteAddress, from, name, liveHolder);
+            return;
+        }
+        if (problem.Length > 0)
+        {
+            _logger.LogError("{Node}: not naming the peer at {Address} (endpoint {Id}): {Problem}; it stays unnamed and exports no per-peer metrics",
+                NodeName, peering.RemoteAddress, from, problem);
+            return;
+        }
+        _endpoint.SendDirect(from, HelloMessage.AckTopicFor(from), HelloMessage.Create(NodeName, _endpoint.Id));
+        if (renamed) _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, peering.RemoteAddress, name);
+    }
+
+    /// <summary>A holder's peering ended: a claim refused while it looked alive gets the name now.</summary>
+    private void GrantWaitingClaim(string? endedName)
+    {
+        if (endedName is null) return;
+        PeerInfo? claimant;
+        lock (_gate)
+        {
+            if (!_waitingClaims.Remove(endedName, out claimant) || !_isLive(claimant)) return;
+            if (!_names.TryAssign(claimant, endedName, _isLive, out _)) return;
+            _refusedClaimants.Remove(claimant);
+            _ledger.OnNamed(claimant, endedName);
+        }
+        _endpoint.SendDirect(claimant.EndpointId, HelloMessage.AckTopicFor(claimant.EndpointId), HelloMessage.Create(NodeName, _endpoint.Id));
+        _logger.LogInformation("{Node}: {Address} is {Peer}", NodeName, claimant.RemoteAddress, endedName);
     }
 
     /// <summary>On a TLS peering the name in the hello must be one the peer's verified certificate holds (docs/security.md).</summary>
@@ -95,20 +168,29 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private void OnPeerLost(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: false);
-        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail);
+        _logger.LogWarning("{Node}: lost {Peer} ({Address}): {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail, Discarded(e));
+        GrantWaitingClaim(name);
     }
 
     private void OnPeerRemoved(object? sender, PeerEventArgs e)
     {
         var name = End(e, isBackpressure: e.Reason == CloseReason.BackpressureOverflow);
-        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail);
+        _logger.LogWarning("{Node}: removed {Peer} ({Address}) due to {Reason}{Discarded}", NodeName, name ?? "unnamed peer", e.Peer.RemoteAddress, e.Detail, Discarded(e));
+        GrantWaitingClaim(name);
     }
+
+    private static string Discarded(PeerEventArgs e) =>
+        e.DiscardedMessages > 0 ? $"; {e.DiscardedMessages} queued messages discarded with the peering" : "";
 
     private string? End(PeerEventArgs e, bool isBackpressure)
     {
         lock (_gate)
         {
             _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0, e.FinalStats?.Offered ?? 0);
+            _refusedClaimants.Remove(e.Peer);
+            foreach (var (claimed, claimant) in _waitingClaims.ToArray())
+                if (ReferenceEquals(claimant, e.Peer)) _waitingClaims.Remove(claimed);
+            _retrier.Ended(e.Peer);
             var name = _names.Unname(e.Peer);
             if (isBackpressure) _ledger.OnBackpressureDisconnect(name);
             return name;
@@ -173,5 +255,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         _endpoint.PeerLost -= OnPeerLost;
         _endpoint.PeerRemoved -= OnPeerRemoved;
         _helloSubscription.Dispose();
+        _ackSubscription.Dispose();
+        _retrier.Dispose();
     }
 }

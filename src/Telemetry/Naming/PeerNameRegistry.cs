@@ -42,6 +42,9 @@ internal sealed class PeerNameRegistry(string ownName, IReadOnlySet<string> layo
         return true;
     }
 
+    /// <summary>The peering holding <paramref name="name"/> now, live or not yet reported gone; null if none.</summary>
+    public PeerInfo? HolderOf(string name) => _peeringByName.GetValueOrDefault(name);
+
     /// <summary>Forgets the name of a peering that ended; returns it, or null if it had none.</summary>
     public string? Unname(PeerInfo peering)
     {

@@ -79,7 +79,7 @@ public class LayoutValidationTests
     // ---- unknown and duplicate property names ----
 
     [Theory]
-    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected tls, buffers or nodes)")]
+    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected tls, buffers, heartbeat or nodes)")]
     [InlineData("\"metrics_port\": 9102", "\"metric_port\": 9102", "nodes[1].metric_port", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"role\": \"manager\"", "\"role\": \"manager\", \"Role\": \"manager\"", "nodes[0].Role", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"stats_reset_interval\": \"10s\"", "\"stats_reset_intervall\": \"10s\"", "buffers.stats_reset_intervall", "unknown property (expected " + BufferFields + ")")]

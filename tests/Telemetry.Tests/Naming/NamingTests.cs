@@ -25,8 +25,8 @@ public class NamingTests
 
         var snapshot = worker.Snapshot();
         Assert.Equal("worker-1", snapshot.NodeName);
-        // Recent max 1: the hello itself went through each buffer.
-        Assert.Equal([new("logger", 0, 1, 8192), new("manager", 0, 1, 8192)], snapshot.PeerBuffers.OrderBy(p => p.Peer));
+        // Recent max 0: hellos and their acknowledgements travel beside the buffer (Endpoint.SendDirect), not in it.
+        Assert.Equal([new("logger", 0, 0, 8192), new("manager", 0, 0, 8192)], snapshot.PeerBuffers.OrderBy(p => p.Peer));
         Assert.Equal([new("logger", 0), new("manager", 0)], snapshot.PeerOverflows.OrderBy(p => p.Peer));
         Assert.Equal([new("logger", 0), new("manager", 0)], snapshot.BackpressureDisconnects.OrderBy(p => p.Peer));
         Assert.Equal("logger", worker.Telemetry.NameOf(logger.Endpoint.Id));
