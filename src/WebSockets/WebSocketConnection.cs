@@ -167,6 +167,14 @@ internal sealed class WebSocketConnection
             await TrySendCloseAsync(WebSocketCloseStatus.EndpointUnavailable, "endpoint shutting down").ConfigureAwait(false);
             return false;
         }
+        catch (BudgetExceededException e)
+        {
+            // Counted by the endpoint; the log line is per connection, like every other leave reason.
+            SetLeaveReason($"refused: {e.Message}");
+            _logger.LogWarning("WebSocket client from {Remote} refused: {Reason}", _remoteAddress, e.Message);
+            await TrySendCloseAsync(WebSocketCloseStatus.PolicyViolation, e.Message).ConfigureAwait(false);
+            return false;
+        }
         _session = session;
         attached(session);
         _logger.LogInformation("WebSocket client {Client} connected from {Remote}, subscribed to [{Subscriptions}]",
