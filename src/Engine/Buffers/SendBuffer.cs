@@ -150,14 +150,23 @@ internal sealed class SendBuffer<T>
     }
 
     /// <summary>Moves up to <paramref name="destination"/>.Length items, oldest first, out of the buffer.</summary>
-    public int TakeBatch(Span<T> destination)
+    public int TakeBatch(Span<T> destination) => TakeBatch(destination, long.MaxValue);
+
+    /// <summary>
+    /// Like <see cref="TakeBatch(Span{T})"/>, stopping once the items taken reach <paramref name="maxBytes"/> (always at
+    /// least one): what a drain loop holds outside the buffer stays bounded in bytes too, not only in items.
+    /// </summary>
+    public int TakeBatch(Span<T> destination, long maxBytes)
     {
         lock (_lock)
         {
             RollWindowIfDue(_clock.Now);
             var n = Math.Min(destination.Length, _count);
+            long taken = 0;
             for (var i = 0; i < n; i++)
             {
+                if (i > 0 && taken >= maxBytes) return i;
+                taken += _sizes[_head];
                 destination[i] = _ring[_head];
                 RemoveOldest();
             }

@@ -34,6 +34,8 @@ public sealed record EndpointOptions
     public const int DefaultMaxConnectionsPerAddress = 128;
     /// <summary>The default number of topic prefixes one peer or client may subscribe to (10,000).</summary>
     public const int DefaultMaxSubscriptions = 10_000;
+    /// <summary>Bytes a drain loop takes out of a send buffer per batch (at least one message): bounds what is in flight outside the buffer.</summary>
+    public const long DrainBatchBytes = 1024 * 1024;
     /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferBytes"/> is set (256 KiB).</summary>
     public const int MinimumReceiveBufferBytes = 256 * 1024;
 

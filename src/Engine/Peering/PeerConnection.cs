@@ -192,7 +192,7 @@ internal sealed class PeerConnection : RemoteSubscriber
                     var used = 0;
                     while (_control.TryDequeue(out var control))
                         used = await AppendAsync(chunk, used, control, token).ConfigureAwait(false);
-                    var n = Buffer.TakeBatch(batch);
+                    var n = Buffer.TakeBatch(batch, EndpointOptions.DrainBatchBytes);
                     for (var i = 0; i < n; i++)
                     {
                         used = await AppendAsync(chunk, used, batch[i], token).ConfigureAwait(false);

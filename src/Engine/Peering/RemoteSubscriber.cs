@@ -49,5 +49,5 @@ internal abstract class RemoteSubscriber
     public abstract PeeringStats ReadStats(long now);
 
     private protected PeeringStats ToPeeringStats(in Buffers.BufferStats s) =>
-        new(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.RecentMax, s.Overflows, s.Offered, Info);
+        new(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.RecentMax, s.Overflows, s.Offered, Info, s.QueuedBytes);
 }

@@ -11,6 +11,8 @@ internal static class LayoutFields
     public const string WebSocketBufferSize = "websocket_buffer_size";
     public const string WebSocketOverflowPolicy = "websocket_overflow_policy";
     public const string StatsResetInterval = "stats_reset_interval";
+    public const string PeerBufferBytes = "peer_buffer_bytes";
+    public const string WebSocketBufferBytes = "websocket_buffer_bytes";
 
     public const string Name = "name";
     public const string Role = "role";
@@ -21,11 +23,11 @@ internal static class LayoutFields
     public const string InboundMessagesPerSecond = "inbound_messages_per_second";
     public const string SocketBufferBytes = "socket_buffer_bytes";
 
-    public static readonly string[] RootProperties = [Buffers, Nodes];
+    public static readonly string[] RootProperties = [Buffers, LayoutLimits.Section, Nodes];
     public static readonly string[] BufferProperties =
-        [PeerBufferSize, PeerOverflowPolicy, WebSocketBufferSize, WebSocketOverflowPolicy, StatsResetInterval];
+        [PeerBufferSize, PeerBufferBytes, PeerOverflowPolicy, WebSocketBufferSize, WebSocketBufferBytes, WebSocketOverflowPolicy, StatsResetInterval];
     public static readonly string[] NodeProperties =
-        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Buffers];
+        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Buffers, LayoutLimits.Section];
 
     public static string Node(int index) => $"{Nodes}[{index}]";
 
