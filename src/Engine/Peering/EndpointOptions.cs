@@ -49,7 +49,7 @@ public sealed record EndpointOptions
     public OverflowPolicy WebSocketOverflowPolicy { get; init; } = DefaultOverflowPolicy;
     /// <summary>Layout <c>peer_buffer_bytes</c>: byte bound of each peering's send buffer (encoded frame sizes).</summary>
     public long PeerBufferBytes { get; init; } = DefaultBufferBytes;
-    /// <summary>Layout <c>websocket_buffer_bytes</c>: byte bound of each client's send buffer (wire-encoded message sizes).</summary>
+    /// <summary>Layout <c>websocket_buffer_bytes</c>: byte bound of each client's send buffer (the queued messages' estimated memory, see <see cref="ClientMessageWeight"/>).</summary>
     public long WebSocketBufferBytes { get; init; } = DefaultBufferBytes;
     /// <summary>Layout <c>max_connections</c>: inbound connections (handshaking or peered) held at once; more are refused at accept.</summary>
     public int MaxConnections { get; init; } = DefaultMaxConnections;

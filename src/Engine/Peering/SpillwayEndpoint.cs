@@ -286,7 +286,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         }
         var info = new PeerInfo(EndpointId.NewRandom(), remoteAddress, PeeringDirection.Accepted);
         var buffer = new SendBuffer<ClientMessage>(Options.WebSocketBufferSize, Options.WebSocketOverflowPolicy, _clock, Options.StatsResetInterval,
-            Options.WebSocketBufferBytes, ClientMessageSize);
+            Options.WebSocketBufferBytes, ClientMessageWeight.Of);
         var client = new ClientSubscriber(this, info, buffer, subscriptions);
         _registry.AddClient(client);
         AnnounceSubscriptions();
@@ -294,10 +294,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             info.EndpointId, remoteAddress, subscriptions.Count);
         return new ClientSession(client);
     }
-
-    /// <summary>A queued client message weighs what its wire encoding would: the JSON a client gets is of the same order.</summary>
-    private static int ClientMessageSize(ClientMessage message) =>
-        ValueCodec.GetStringSize(message.Topic) + ValueCodec.GetEncodedSize(message.Value);
 
     /// <summary>Overflows of all clients that have left, so a total over every client ever connected stays exact.</summary>
     public long DepartedClientOverflows => Interlocked.Read(ref _departedClientOverflows);
