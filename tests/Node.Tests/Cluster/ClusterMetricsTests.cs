@@ -34,11 +34,13 @@ public class ClusterMetricsTests
             foreach (var peer in peers)
             {
                 foreach (var family in new[] { MetricNames.PeerBufferMessages, MetricNames.PeerBufferRecentMaxMessages, MetricNames.PeerBufferCapacityMessages,
-                             MetricNames.PeerBufferOverflowsTotal, MetricNames.BackpressureDisconnectsTotal })
+                             MetricNames.PeerBufferOverflowsTotal, MetricNames.BackpressureDisconnectsTotal, MetricNames.PeerMessagesOfferedTotal })
                     expected.Add($"{family}{{node=\"{node}\",peer=\"{peer}\"}}");
             }
             foreach (var family in new[] { MetricNames.WebSocketClients, MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferOverflowsTotal })
                 expected.Add($"{family}{{node=\"{node}\"}}");
+            foreach (var reason in Spillway.Engine.Peering.RefusalReasonNames.All)
+                expected.Add($"{MetricNames.ConnectionsRefusedTotal}{{node=\"{node}\",reason=\"{Spillway.Engine.Peering.RefusalReasonNames.ToLabel(reason)}\"}}");
             Assert.Equal(expected, new SortedSet<string>(scrape.WithPrefix("spillway_").Select(s => s.Series), StringComparer.Ordinal));
             foreach (var peer in peers)
             {
