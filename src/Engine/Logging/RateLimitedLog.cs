@@ -8,7 +8,7 @@ namespace Spillway.Engine.Logging;
 /// the rest are counted, and the first line of the kind after the window ends is preceded by one
 /// "N similar warnings suppressed" line. Kinds are code constants, so the table stays small.
 /// </summary>
-internal sealed class RateLimitedLog(ILogger logger, TimeProvider time, int burst = 5, TimeSpan? window = null)
+public sealed class RateLimitedLog(ILogger logger, TimeProvider time, int burst = 5, TimeSpan? window = null)
 {
     private readonly TimeSpan _window = window ?? TimeSpan.FromSeconds(10);
     private readonly Lock _lock = new();
