@@ -16,6 +16,9 @@ if (args.Length > 0 && args[0] == "quick")
     return await Spillway.Bench.Quick.QuickSet.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "quick-child")
     return await Spillway.Bench.Quick.SubscriberProcess.RunChildAsync(args[1..]);
+// `limits` measures issue 11's memory targets (LimitsMemory.cs).
+if (args.Length > 0 && args[0] == "limits")
+    return await LimitsMemory.RunAsync();
 
-BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks), typeof(SubscriptionBenchmarks)]).Run(args);
 return 0;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Spillway.Engine.Data;
 using Spillway.WebSockets.Json;
+using Spillway.Engine.Logging;
 using Spillway.Engine.Peering;
 
 namespace Spillway.WebSockets;
@@ -35,6 +36,7 @@ internal sealed class WebSocketConnection
     private readonly SpillwayEndpoint _endpoint;
     private readonly WebSocketGatewayOptions _options;
     private readonly ILogger _logger;
+    private readonly RateLimitedLog _strangerWarnings;
     private readonly string _remoteAddress;
     private readonly CancellationTokenSource _abort;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -48,8 +50,9 @@ internal sealed class WebSocketConnection
     private string? _leaveReason;
 
     public WebSocketConnection(WebSocket socket, SpillwayEndpoint endpoint, WebSocketGatewayOptions options,
-        ILogger logger, string remoteAddress, CancellationToken requestAborted)
+        ILogger logger, RateLimitedLog strangerWarnings, string remoteAddress, CancellationToken requestAborted)
     {
+        _strangerWarnings = strangerWarnings;
         _socket = socket;
         _endpoint = endpoint;
         _options = options;
@@ -101,7 +104,7 @@ internal sealed class WebSocketConnection
 
                 case ReceivedMessageKind.TooBig:
                     var reason = $"message exceeds the maximum size of {_options.MaxMessageSize} bytes";
-                    _logger.LogWarning("WebSocket client {Client} ({Remote}) sent a message over {Max} bytes; closing it",
+                    _strangerWarnings.Warn("websocket message too big", "WebSocket client {Client} ({Remote}) sent a message over {Max} bytes; closing it",
                         (object?)_session?.Id ?? "(not subscribed)", _remoteAddress, _options.MaxMessageSize);
                     SetLeaveReason(reason);
                     await TrySendCloseAsync(WebSocketCloseStatus.MessageTooBig, reason).ConfigureAwait(false);
@@ -165,6 +168,14 @@ internal sealed class WebSocketConnection
         {
             SetLeaveReason("endpoint shutting down");
             await TrySendCloseAsync(WebSocketCloseStatus.EndpointUnavailable, "endpoint shutting down").ConfigureAwait(false);
+            return false;
+        }
+        catch (BudgetExceededException e)
+        {
+            // Counted by the endpoint; the log line is per connection, like every other leave reason.
+            SetLeaveReason($"refused: {e.Message}");
+            _strangerWarnings.Warn("websocket " + e.Reason.ToLabel(), "WebSocket client from {Remote} refused: {Reason}", _remoteAddress, e.Message);
+            await TrySendCloseAsync(WebSocketCloseStatus.PolicyViolation, e.Message).ConfigureAwait(false);
             return false;
         }
         _session = session;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Spillway.Engine.Logging;
 using Spillway.Engine.Peering;
 
 namespace Spillway.WebSockets;
@@ -8,6 +9,9 @@ namespace Spillway.WebSockets;
 /// <summary>Accepts WebSocket upgrades on the mapped path and runs one <see cref="WebSocketConnection"/> per client.</summary>
 internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatewayOptions options, ILogger logger)
 {
+    // Anyone can connect: warnings a client can trigger at will are rate-limited across all connections.
+    private readonly RateLimitedLog _strangerWarnings = new(logger, endpoint.TimeProvider);
+
     public async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -22,7 +26,7 @@ internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatew
 
         var remote = FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new WebSocketConnection(socket, endpoint, options, logger, remote, context.RequestAborted);
+        var connection = new WebSocketConnection(socket, endpoint, options, logger, _strangerWarnings, remote, context.RequestAborted);
         await connection.RunAsync().ConfigureAwait(false);
     }
 

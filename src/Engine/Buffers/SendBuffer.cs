@@ -6,31 +6,50 @@ namespace Spillway.Engine.Buffers;
 /// Many publishers push; one drain loop takes batches. Per message: no allocation, no clock read (the
 /// window uses <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
 /// </summary>
+/// <remarks>
+/// Two bounds: <see cref="Capacity"/> messages and <see cref="MaxBytes"/> bytes (each item's size comes from
+/// the size function given at construction). Whichever a push would pass first is an overflow, handled by the
+/// same policy. The ring starts small and doubles on demand up to its capacity, so a large configured capacity
+/// costs nothing until the backlog is really there; once grown it stays, so steady state allocates nothing.
+/// </remarks>
 internal sealed class SendBuffer<T>
 {
-    private readonly T[] _ring;
+    /// <summary>Slots the ring starts with (or the capacity, if smaller).</summary>
+    internal const int InitialRingSize = 64;
+
+    private T[] _ring;
+    private int[] _sizes;
+    private readonly Func<T, int>? _sizeOf;
     private readonly Lock _lock = new();
     private readonly CoarseClock _clock;
     private readonly long _windowTicks;
     private readonly AsyncSignal _signal = new();
     private int _head;
     private int _count;
+    private long _bytes;
     private int _recentMax;
     private long _windowStart;
     private long _offered;
     private long _overflows;
     private bool _closed;
 
-    public SendBuffer(int capacity, OverflowPolicy policy, CoarseClock clock, TimeSpan statsResetInterval)
+    public SendBuffer(int capacity, OverflowPolicy policy, CoarseClock clock, TimeSpan statsResetInterval,
+        long maxBytes = long.MaxValue, Func<T, int>? sizeOf = null)
     {
         if (capacity < 1)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "buffer size must be at least 1");
+        if (maxBytes < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "buffer byte bound must be at least 1");
         if (statsResetInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(statsResetInterval), statsResetInterval, "stats reset interval must be positive");
         if (!Enum.IsDefined(policy))
             throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown overflow policy");
-        _ring = new T[capacity];
+        var initial = Math.Min(capacity, InitialRingSize);
+        _ring = new T[initial];
+        _sizes = new int[initial];
+        _sizeOf = sizeOf;
         Capacity = capacity;
+        MaxBytes = maxBytes;
         Policy = policy;
         _clock = clock;
         _windowTicks = clock.ToTimestampTicks(statsResetInterval);
@@ -38,13 +57,18 @@ internal sealed class SendBuffer<T>
     }
 
     public int Capacity { get; }
+    public long MaxBytes { get; }
     public OverflowPolicy Policy { get; }
+
+    /// <summary>Slots allocated now (grows up to <see cref="Capacity"/>); for tests and benchmarks.</summary>
+    internal int AllocatedSlots { get { lock (_lock) return _ring.Length; } }
 
     /// <summary>True once closed by a disconnect overflow or <see cref="Close"/>; pushes are refused from then on.</summary>
     public bool IsClosed { get { lock (_lock) return _closed; } }
 
     public PushOutcome Push(T message)
     {
+        var size = _sizeOf is null ? 0 : _sizeOf(message);
         bool wake;
         lock (_lock)
         {
@@ -52,11 +76,8 @@ internal sealed class SendBuffer<T>
             // Every push an open buffer sees counts once, queued or dropped: offered = taken + overflows + queued.
             _offered++;
             RollWindowIfDue(_clock.Now);
-            if (_count == _ring.Length) return Overflow(message);
-            var tail = _head + _count;
-            if (tail >= _ring.Length) tail -= _ring.Length;
-            _ring[tail] = message;
-            _count++;
+            if (_count == Capacity || _bytes + size > MaxBytes) return Overflow(message, size);
+            Append(message, size);
             if (_count > _recentMax) _recentMax = _count;
             wake = _count == 1;
         }
@@ -65,17 +86,51 @@ internal sealed class SendBuffer<T>
         return PushOutcome.Queued;
     }
 
-    private PushOutcome Overflow(T message)
+    private void Append(T message, int size)
     {
-        // An overflow leaves queued unchanged (docs/design.md, buffer statistics).
+        if (_count == _ring.Length) Grow();
+        var tail = _head + _count;
+        if (tail >= _ring.Length) tail -= _ring.Length;
+        _ring[tail] = message;
+        _sizes[tail] = size;
+        _count++;
+        _bytes += size;
+    }
+
+    /// <summary>Doubles the ring (up to the capacity), unrolling it so the oldest item is at slot 0.</summary>
+    private void Grow()
+    {
+        var length = (int)Math.Min((long)_ring.Length * 2, Capacity);
+        var ring = new T[length];
+        var sizes = new int[length];
+        var first = Math.Min(_count, _ring.Length - _head);
+        Array.Copy(_ring, _head, ring, 0, first);
+        Array.Copy(_ring, 0, ring, first, _count - first);
+        Array.Copy(_sizes, _head, sizes, 0, first);
+        Array.Copy(_sizes, 0, sizes, first, _count - first);
+        _ring = ring;
+        _sizes = sizes;
+        _head = 0;
+    }
+
+    private PushOutcome Overflow(T message, int size)
+    {
         switch (Policy)
         {
-            case OverflowPolicy.DropOldest:
-                _overflows++;
-                _ring[_head] = message;
-                if (++_head == _ring.Length) _head = 0;
+            case OverflowPolicy.DropOldest when size <= MaxBytes:
+                // Full by count: one out, one in, queued unchanged (docs/design.md, buffer statistics). Full by
+                // bytes: as many of the oldest as it takes; each one dropped is an overflow, which keeps
+                // offered = taken + overflows + queued.
+                do
+                {
+                    _overflows++;
+                    RemoveOldest();
+                } while (_count == Capacity || _bytes + size > MaxBytes);
+                Append(message, size);
                 return PushOutcome.DroppedOldest;
+            case OverflowPolicy.DropOldest:
             case OverflowPolicy.DropNewest:
+                // A single item larger than the whole byte bound can never fit: it is the one dropped.
                 _overflows++;
                 return PushOutcome.DroppedNewest;
             default:
@@ -86,20 +141,35 @@ internal sealed class SendBuffer<T>
         }
     }
 
+    private void RemoveOldest()
+    {
+        _ring[_head] = default!;
+        _bytes -= _sizes[_head];
+        if (++_head == _ring.Length) _head = 0;
+        _count--;
+    }
+
     /// <summary>Moves up to <paramref name="destination"/>.Length items, oldest first, out of the buffer.</summary>
-    public int TakeBatch(Span<T> destination)
+    public int TakeBatch(Span<T> destination) => TakeBatch(destination, long.MaxValue);
+
+    /// <summary>
+    /// Like <see cref="TakeBatch(Span{T})"/>, stopping once the items taken reach <paramref name="maxBytes"/> (always at
+    /// least one): what a drain loop holds outside the buffer stays bounded in bytes too, not only in items.
+    /// </summary>
+    public int TakeBatch(Span<T> destination, long maxBytes)
     {
         lock (_lock)
         {
             RollWindowIfDue(_clock.Now);
             var n = Math.Min(destination.Length, _count);
+            long taken = 0;
             for (var i = 0; i < n; i++)
             {
+                if (i > 0 && taken >= maxBytes) return i;
+                taken += _sizes[_head];
                 destination[i] = _ring[_head];
-                _ring[_head] = default!;
-                if (++_head == _ring.Length) _head = 0;
+                RemoveOldest();
             }
-            _count -= n;
             return n;
         }
     }
@@ -130,7 +200,7 @@ internal sealed class SendBuffer<T>
         lock (_lock)
         {
             RollWindowIfDue(now);
-            return new BufferStats(_ring.Length, Policy, _count, _recentMax, _overflows, _offered);
+            return new BufferStats(Capacity, Policy, _count, _recentMax, _overflows, _offered, _bytes);
         }
     }
 
@@ -153,5 +223,6 @@ internal sealed class SendBuffer<T>
         Array.Clear(_ring);
         _head = 0;
         _count = 0;
+        _bytes = 0;
     }
 }

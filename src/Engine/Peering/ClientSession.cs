@@ -42,7 +42,8 @@ public sealed class ClientSession : IDisposable
     public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => _subscriber.Buffer.WaitForDataAsync(cancellationToken);
 
     /// <summary>Moves up to <paramref name="destination"/>.Length messages, oldest first, out of the session's buffer.</summary>
-    public int TakeBatch(Span<ClientMessage> destination) => _subscriber.Buffer.TakeBatch(destination);
+    /// <remarks>A batch stops at <see cref="EndpointOptions.DrainBatchBytes"/>, so what the transport holds outside the buffer stays bounded in bytes.</remarks>
+    public int TakeBatch(Span<ClientMessage> destination) => _subscriber.Buffer.TakeBatch(destination, EndpointOptions.DrainBatchBytes);
 
     /// <summary>Ends the session once (later calls are no-ops): detaches it from the endpoint and discards what was queued.</summary>
     public void Close(CloseReason reason, string detail) => _subscriber.Close(reason, detail);

@@ -16,6 +16,26 @@ public sealed record EndpointOptions
     public static readonly TimeSpan DefaultStatsResetInterval = TimeSpan.FromMinutes(1);
     /// <summary>The default largest frame a peer may send (16 MiB).</summary>
     public const int DefaultMaxFrameSize = 16 * 1024 * 1024;
+    /// <summary>The largest capacity, in messages, a send buffer may be given (2^28): rings grow on demand, so only a real backlog costs memory.</summary>
+    public const int MaxBufferSize = 1 << 28;
+    /// <summary>The default byte bound of a send buffer, peering or WebSocket client (64 MiB).</summary>
+    public const long DefaultBufferBytes = 64L * 1024 * 1024;
+    /// <summary>The largest byte bound a send buffer may be given (1 TiB).</summary>
+    public const long MaxBufferBytes = 1L << 40;
+    /// <summary>The largest frame size that can be configured (1 GiB).</summary>
+    public const int MaxMaxFrameSize = 1 << 30;
+    /// <summary>The default largest frame a connection may send before its hello exchange completes (256 KiB).</summary>
+    public const int DefaultHandshakeMaxBytes = 256 * 1024;
+    /// <summary>The default time a started frame may take to arrive completely (30 s).</summary>
+    public static readonly TimeSpan DefaultFrameReadTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>The default number of inbound connections a node holds at once (1024).</summary>
+    public const int DefaultMaxConnections = 1024;
+    /// <summary>The default number of inbound connections a node holds at once from one remote address (128).</summary>
+    public const int DefaultMaxConnectionsPerAddress = 128;
+    /// <summary>The default number of topic prefixes one peer or client may subscribe to (10,000).</summary>
+    public const int DefaultMaxSubscriptions = 10_000;
+    /// <summary>Bytes a drain loop takes out of a send buffer per batch (at least one message): bounds what is in flight outside the buffer.</summary>
+    public const long DrainBatchBytes = 1024 * 1024;
     /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferBytes"/> is set (256 KiB).</summary>
     public const int MinimumReceiveBufferBytes = 256 * 1024;
 
@@ -27,6 +47,20 @@ public sealed record EndpointOptions
     public int WebSocketBufferSize { get; init; } = DefaultBufferSize;
     /// <summary>Layout <c>websocket_overflow_policy</c>: what a push into a full client buffer does.</summary>
     public OverflowPolicy WebSocketOverflowPolicy { get; init; } = DefaultOverflowPolicy;
+    /// <summary>Layout <c>peer_buffer_bytes</c>: byte bound of each peering's send buffer (encoded frame sizes).</summary>
+    public long PeerBufferBytes { get; init; } = DefaultBufferBytes;
+    /// <summary>Layout <c>websocket_buffer_bytes</c>: byte bound of each client's send buffer (the queued messages' estimated memory, see <see cref="ClientMessageWeight"/>).</summary>
+    public long WebSocketBufferBytes { get; init; } = DefaultBufferBytes;
+    /// <summary>Layout <c>max_connections</c>: inbound connections (handshaking or peered) held at once; more are refused at accept.</summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+    /// <summary>Layout <c>max_connections_per_address</c>: inbound connections held at once from one remote IP address.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = DefaultMaxConnectionsPerAddress;
+    /// <summary>Layout <c>handshake_max_bytes</c>: the largest frame accepted before the hello exchange completes (the hello itself).</summary>
+    public int HandshakeMaxBytes { get; init; } = DefaultHandshakeMaxBytes;
+    /// <summary>Layout <c>frame_read_timeout</c>: a frame whose first byte has arrived must arrive completely within this time.</summary>
+    public TimeSpan FrameReadTimeout { get; init; } = DefaultFrameReadTimeout;
+    /// <summary>Layout <c>max_subscriptions</c>: topic prefixes one peer (hello or update) or client may subscribe to.</summary>
+    public int MaxSubscriptions { get; init; } = DefaultMaxSubscriptions;
     /// <summary>Layout <c>stats_reset_interval</c>: length of the window of the recent max.</summary>
     public TimeSpan StatsResetInterval { get; init; } = DefaultStatsResetInterval;
     /// <summary>How long the initiating side waits before re-peering after a lost or removed peering.</summary>
@@ -37,7 +71,7 @@ public sealed record EndpointOptions
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>A peering that has received nothing (no frame, not even a heartbeat) for this long is lost with <see cref="CloseReason.HeartbeatTimeout"/>.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(4);
-    /// <summary>The largest frame, in bytes, a peer may send; a larger one closes the peering as malformed input.</summary>
+    /// <summary>Layout <c>max_frame_size</c>: the largest frame, in bytes, a peer may send; a larger one closes the peering (budget exceeded).</summary>
     public int MaxFrameSize { get; init; } = DefaultMaxFrameSize;
     /// <summary>Frames the drain loop moves out of a buffer per lock acquisition and socket write.</summary>
     public int DrainBatchSize { get; init; } = 256;
@@ -56,8 +90,15 @@ public sealed record EndpointOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        RequireAtLeast(PeerBufferSize, 1, nameof(PeerBufferSize));
-        RequireAtLeast(WebSocketBufferSize, 1, nameof(WebSocketBufferSize));
+        RequireWithin(PeerBufferSize, 1, MaxBufferSize, nameof(PeerBufferSize));
+        RequireWithin(WebSocketBufferSize, 1, MaxBufferSize, nameof(WebSocketBufferSize));
+        RequireWithin(PeerBufferBytes, 1, MaxBufferBytes, nameof(PeerBufferBytes));
+        RequireWithin(WebSocketBufferBytes, 1, MaxBufferBytes, nameof(WebSocketBufferBytes));
+        RequireAtLeast(MaxConnections, 1, nameof(MaxConnections));
+        RequireAtLeast(MaxConnectionsPerAddress, 1, nameof(MaxConnectionsPerAddress));
+        RequireWithin(HandshakeMaxBytes, 64, MaxMaxFrameSize, nameof(HandshakeMaxBytes));
+        RequirePositive(FrameReadTimeout, nameof(FrameReadTimeout));
+        RequireAtLeast(MaxSubscriptions, 1, nameof(MaxSubscriptions));
         RequireDefined(PeerOverflowPolicy, nameof(PeerOverflowPolicy));
         RequireDefined(WebSocketOverflowPolicy, nameof(WebSocketOverflowPolicy));
         RequirePositive(StatsResetInterval, nameof(StatsResetInterval));
@@ -68,7 +109,7 @@ public sealed record EndpointOptions
         if (HeartbeatTimeout <= HeartbeatInterval)
             throw new ArgumentException(
                 $"{nameof(HeartbeatTimeout)} must be longer than {nameof(HeartbeatInterval)} ({HeartbeatInterval}), got {HeartbeatTimeout}", nameof(HeartbeatTimeout));
-        RequireAtLeast(MaxFrameSize, 64, nameof(MaxFrameSize));
+        RequireWithin(MaxFrameSize, 64, MaxMaxFrameSize, nameof(MaxFrameSize));
         RequireAtLeast(DrainBatchSize, 1, nameof(DrainBatchSize));
         RequireAtLeast(SocketBufferBytes, 0, nameof(SocketBufferBytes));
         RequireAtLeast(InboundMessagesPerSecond, 0, nameof(InboundMessagesPerSecond));
@@ -77,6 +118,12 @@ public sealed record EndpointOptions
     private static void RequireAtLeast(int value, int minimum, string name)
     {
         if (value < minimum) throw new ArgumentException($"{name} must be at least {minimum}, got {value}", name);
+    }
+
+    private static void RequireWithin(long value, long minimum, long maximum, string name)
+    {
+        if (value < minimum || value > maximum)
+            throw new ArgumentException($"{name} must be between {minimum} and {maximum}, got {value}", name);
     }
 
     private static void RequirePositive(TimeSpan value, string name)

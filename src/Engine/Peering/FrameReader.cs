@@ -1,23 +1,48 @@
+using System.Buffers.Binary;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// Cuts a connection's byte stream (the socket, or whatever transport wraps it) into frames. <see cref="TryReadFrame"/> hands out bodies that point into
-/// the receive buffer (valid until the next fill), so parsing allocates only the decoded values. The
-/// buffer grows for a large frame, up to the maximum frame size.
+/// the receive buffer (valid until the next fill), so parsing allocates only the decoded values.
 /// </summary>
-internal sealed class FrameReader(Stream stream, int maxFrameSize)
+/// <remarks>
+/// The buffer grows as a large frame's bytes actually arrive (doubling, up to the frame's size), never on the
+/// declared length alone: a header announcing 16 MiB costs nothing until 16 MiB are really sent. A declared
+/// length above <see cref="MaxFrameSize"/> is refused at once; before the hello exchange completes that limit
+/// is the small handshake budget, raised with <see cref="MaxFrameSize"/> once the remote is a known peer.
+/// </remarks>
+internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason tooLarge = RefusalReason.FrameSize)
 {
     private const int InitialSize = 64 * 1024;
-    private byte[] _buffer = new byte[InitialSize];
+    private const int KeepSize = 1024 * 1024;
+    private byte[] _buffer = new byte[Math.Min(InitialSize, maxFrameSize + FrameCodec.LengthPrefixSize)];
     private int _start;
     private int _end;
+    private int _pendingFrame; // total size of the frame whose header has arrived but not its body; 0 if none
+
+    /// <summary>The largest frame accepted from now on, and which budget a larger one exceeds.</summary>
+    public void SetMaxFrameSize(int size, RefusalReason reason)
+    {
+        maxFrameSize = size;
+        tooLarge = reason;
+    }
+
+    /// <summary>The largest frame accepted now.</summary>
+    public int MaxFrameSize => maxFrameSize;
+
+    /// <summary>True when some bytes of a frame have arrived but not the whole frame.</summary>
+    public bool HasPartialFrame => _end > _start;
+
+    /// <summary>Bytes held now (received, not yet handed out), for tests.</summary>
+    internal int BufferedBytes => _end - _start;
 
     /// <summary>Reads more bytes; returns false when the remote closed the connection.</summary>
     public async ValueTask<bool> FillAsync(int maxBytes, CancellationToken cancellationToken)
     {
         Compact();
+        if (_end == _buffer.Length) Grow();
         var room = Math.Min(_buffer.Length - _end, maxBytes);
         var read = await stream.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
         _end += read;
@@ -31,13 +56,19 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize)
         body = default;
         var available = _end - _start;
         if (available < FrameCodec.LengthPrefixSize) return false;
+        var declared = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start));
+        if (declared > (uint)maxFrameSize)
+            throw new BudgetExceededException(tooLarge, tooLarge == RefusalReason.HandshakeBytes
+                ? $"frame of {declared} bytes before the handshake completed exceeds the handshake limit of {maxFrameSize} bytes"
+                : $"frame of {declared} bytes exceeds the maximum frame size of {maxFrameSize} bytes");
         var length = FrameCodec.ReadDeclaredLength(_buffer.AsSpan(_start), maxFrameSize);
         var total = FrameCodec.LengthPrefixSize + length;
         if (available < total)
         {
-            EnsureRoom(total);
+            _pendingFrame = total;
             return false;
         }
+        _pendingFrame = 0;
         var wholeFrame = _buffer.AsSpan(_start, total);
         type = (FrameType)wholeFrame[FrameCodec.LengthPrefixSize];
         body = wholeFrame[(FrameCodec.LengthPrefixSize + 1)..];
@@ -45,20 +76,27 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize)
         return true;
     }
 
-    private void EnsureRoom(int frameSize)
+    /// <summary>The buffer is full of one incomplete frame: double it, but never beyond that frame's size.</summary>
+    private void Grow()
     {
-        if (frameSize <= _buffer.Length) return;
-        var bigger = new byte[Math.Max(frameSize, _buffer.Length * 2)];
-        _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
-        _end -= _start;
-        _start = 0;
+        var needed = Math.Max(_pendingFrame, FrameCodec.LengthPrefixSize);
+        if (needed <= _buffer.Length) return;
+        var bigger = new byte[(int)Math.Min(Math.Max((long)_buffer.Length * 2, InitialSize), needed)];
+        _buffer.AsSpan(0, _end).CopyTo(bigger);
         _buffer = bigger;
     }
 
     private void Compact()
     {
-        if (_start == 0) return;
         var pending = _end - _start;
+        // One large frame should not pin a large buffer for the rest of the connection.
+        if (pending == 0 && _buffer.Length > KeepSize)
+        {
+            _buffer = new byte[InitialSize];
+            _start = _end = 0;
+            return;
+        }
+        if (_start == 0) return;
         if (pending > 0) _buffer.AsSpan(_start, pending).CopyTo(_buffer);
         _start = 0;
         _end = pending;

@@ -18,6 +18,15 @@ internal interface IPeerHost
     /// <summary>Frames the drain loop takes out of the buffer per lock acquisition.</summary>
     int DrainBatchSize { get; }
 
+    /// <summary>A frame whose first byte has arrived must be complete within this time.</summary>
+    TimeSpan FrameReadTimeout { get; }
+
+    /// <summary>Topic prefixes a peer may subscribe to.</summary>
+    int MaxSubscriptions { get; }
+
+    /// <summary>The peering passed a budget and is about to close: count it and log it.</summary>
+    void OnBudgetExceeded(PeerConnection peer, RefusalReason reason, string detail);
+
     /// <summary>A data frame body arrived: deliver it to local subscribers and matching clients.</summary>
     void DeliverFromPeer(PeerConnection from, ReadOnlySpan<byte> body);
 

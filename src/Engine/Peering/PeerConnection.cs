@@ -26,6 +26,7 @@ internal sealed class PeerConnection : RemoteSubscriber
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private int _closing;
+    private long _framesRead; // read loop only
 
     public PeerConnection(IPeerHost host, Socket socket, Stream stream, FrameReader reader, PeerInfo info,
         SendBuffer<byte[]> buffer, IReadOnlyList<string> subscriptions, ILogger logger)
@@ -94,20 +95,46 @@ internal sealed class PeerConnection : RemoteSubscriber
         var rateLimit = _host.InboundMessagesPerSecond;
         // A slow consumer reads small chunks so that its pace, not the chunk size, sets the backpressure.
         var chunk = rateLimit > 0 ? 4096 : int.MaxValue;
+        // A frame that starts must finish within the frame read timeout: the deadline is armed when bytes of
+        // an incomplete frame are held, re-armed whenever a frame completes, and disarmed when none is pending.
+        var timeout = _host.FrameReadTimeout;
+        using var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _host.TimeProvider);
+        using var onStop = token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline);
+        var armed = false;
         try
         {
             while (true)
             {
+                var framesBefore = _framesRead;
                 var messages = DispatchBufferedFrames();
                 if (rateLimit > 0 && messages > 0)
                     await Task.Delay(TimeSpan.FromSeconds((double)messages / rateLimit), _host.TimeProvider, token).ConfigureAwait(false);
-                if (!await _reader.FillAsync(chunk, token).ConfigureAwait(false))
+                if (_reader.HasPartialFrame)
+                {
+                    if (!armed || _framesRead != framesBefore) deadline.CancelAfter(timeout);
+                    armed = true;
+                }
+                else if (armed)
+                {
+                    deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    armed = false;
+                }
+                if (!await _reader.FillAsync(chunk, deadline.Token).ConfigureAwait(false))
                 {
                     Close(CloseReason.ConnectionLost, "connection closed by the remote side");
                     return;
                 }
                 Liveness.MarkHeard();
             }
+        }
+        catch (Exception) when (deadline.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            ExceedBudget(RefusalReason.FrameTimeout,
+                $"a frame stalled: {_reader.BufferedBytes} bytes of it arrived, the rest not within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (BudgetExceededException e)
+        {
+            ExceedBudget(e.Reason, e.Message);
         }
         catch (WireFormatException e)
         {
@@ -125,11 +152,18 @@ internal sealed class PeerConnection : RemoteSubscriber
         }
     }
 
+    private void ExceedBudget(RefusalReason reason, string detail)
+    {
+        _host.OnBudgetExceeded(this, reason, detail);
+        Close(CloseReason.BudgetExceeded, $"budget exceeded: {detail}");
+    }
+
     private int DispatchBufferedFrames()
     {
         var messages = 0;
         while (_reader.TryReadFrame(out var type, out var body))
         {
+            _framesRead++;
             switch (type)
             {
                 case FrameType.Data:
@@ -137,7 +171,11 @@ internal sealed class PeerConnection : RemoteSubscriber
                     messages++;
                     break;
                 case FrameType.Subscriptions:
-                    ReplaceSubscriptions(FrameCodec.DecodeSubscriptions(body));
+                    var subscriptions = FrameCodec.DecodeSubscriptions(body);
+                    if (subscriptions.Length > _host.MaxSubscriptions)
+                        throw new BudgetExceededException(RefusalReason.Subscriptions,
+                            $"subscribes to {subscriptions.Length} topic prefixes, more than the maximum of {_host.MaxSubscriptions}");
+                    ReplaceSubscriptions(subscriptions);
                     break;
                 case FrameType.Heartbeat:
                     // Liveness was already noted when the bytes arrived; the frame itself carries nothing.
@@ -172,7 +210,7 @@ internal sealed class PeerConnection : RemoteSubscriber
                         onlyHeartbeats &= ReferenceEquals(control, FrameCodec.Heartbeat);
                         used = await AppendAsync(chunk, used, control, token).ConfigureAwait(false);
                     }
-                    var n = Buffer.TakeBatch(batch);
+                    var n = Buffer.TakeBatch(batch, EndpointOptions.DrainBatchBytes);
                     if (n > 0 || !onlyHeartbeats) Liveness.MarkSent();
                     for (var i = 0; i < n; i++)
                     {

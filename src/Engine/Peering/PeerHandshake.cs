@@ -30,11 +30,16 @@ internal sealed class PeerHandshake(EndpointId localId, EndpointOptions options,
         {
             PeerIdentity? identity;
             (stream, identity) = await OpenTransportAsync(socket, direction, targetHost, linked.Token).ConfigureAwait(false);
-            var reader = new FrameReader(stream, options.MaxFrameSize);
+                        // Until the remote has said hello it is a stranger: its frames get the small handshake budget.
+            var reader = new FrameReader(stream, Math.Min(options.HandshakeMaxBytes, options.MaxFrameSize), RefusalReason.HandshakeBytes);
             await stream.WriteAsync(hello(), linked.Token).ConfigureAwait(false);
             var remote = await ReadHelloAsync(reader, linked.Token).ConfigureAwait(false);
             if (remote.EndpointId == localId)
                 throw new PeerHandshakeException(CloseReason.HandshakeRefused, "the remote is this endpoint itself");
+            if (remote.Subscriptions.Count > options.MaxSubscriptions)
+                throw new BudgetExceededException(RefusalReason.Subscriptions,
+                    $"hello subscribes to {remote.Subscriptions.Count} topic prefixes, more than the maximum of {options.MaxSubscriptions}");
+            reader.SetMaxFrameSize(options.MaxFrameSize, RefusalReason.FrameSize);
             return new Result(stream, reader, remote, identity);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)

@@ -16,6 +16,7 @@ namespace Spillway.Engine.Peering;
 /// <param name="Overflows">Pushes that found the buffer full, since the peering began.</param>
 /// <param name="Offered">Every push the buffer saw, queued or dropped, since the peering began.</param>
 /// <param name="Peer">The peering instance.</param>
+/// <param name="QueuedBytes">Bytes queued now, held against the buffer's byte bound.</param>
 public readonly record struct PeeringStats(
     EndpointId EndpointId,
     SubscriberKind Kind,
@@ -27,4 +28,5 @@ public readonly record struct PeeringStats(
     int RecentMax,
     long Overflows,
     long Offered,
-    PeerInfo Peer);
+    PeerInfo Peer,
+    long QueuedBytes = 0);

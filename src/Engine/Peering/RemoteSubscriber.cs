@@ -9,12 +9,14 @@ namespace Spillway.Engine.Peering;
 internal abstract class RemoteSubscriber
 {
     private volatile string[] _subscriptions;
+    private volatile SubscriptionTrie _matcher;
 
     private protected RemoteSubscriber(PeerInfo info, SubscriberKind kind, IReadOnlyList<string> subscriptions)
     {
         Info = info;
         Kind = kind;
         _subscriptions = subscriptions.ToArray();
+        _matcher = new SubscriptionTrie(_subscriptions);
     }
 
     public PeerInfo Info { get; }
@@ -22,15 +24,17 @@ internal abstract class RemoteSubscriber
     public SubscriberKind Kind { get; }
     public IReadOnlyList<string> Subscriptions => _subscriptions;
 
-    internal void ReplaceSubscriptions(IReadOnlyList<string> subscriptions) => _subscriptions = subscriptions.ToArray();
-
-    /// <summary>Prefix match against the remote's subscriptions; no allocation.</summary>
-    public bool Matches(string topic)
+    internal void ReplaceSubscriptions(IReadOnlyList<string> subscriptions)
     {
-        foreach (var prefix in _subscriptions)
-            if (topic.StartsWith(prefix, StringComparison.Ordinal)) return true;
-        return false;
+        var list = subscriptions.ToArray();
+        var matcher = new SubscriptionTrie(list);
+        // A publisher may read the old list with the new matcher for a moment; both are valid sets.
+        _matcher = matcher;
+        _subscriptions = list;
     }
+
+    /// <summary>Prefix match against the remote's subscriptions: O(topic length) whatever their number; no allocation.</summary>
+    public bool Matches(string topic) => _matcher.Matches(topic);
 
     /// <summary>
     /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the wire
@@ -45,5 +49,5 @@ internal abstract class RemoteSubscriber
     public abstract PeeringStats ReadStats(long now);
 
     private protected PeeringStats ToPeeringStats(in Buffers.BufferStats s) =>
-        new(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.RecentMax, s.Overflows, s.Offered, Info);
+        new(Id, Kind, Info.Direction, Info.RemoteAddress, s.Capacity, s.Policy, s.Queued, s.RecentMax, s.Overflows, s.Offered, Info, s.QueuedBytes);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
+using Spillway.Engine.Logging;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Engine.Peering;
@@ -26,6 +27,8 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     private readonly CancellationTokenSource _shutdown = new();
     private readonly SubscriberRegistry _registry = new();
     private readonly PeerHandshake _handshake;
+    private readonly ConnectionBudget _connectionBudget;
+    private readonly RateLimitedLog _strangerWarnings;
 
     // Connection management: dialers and listeners, under their own lock.
     private readonly Lock _connectionsLock = new();
@@ -48,6 +51,8 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         _events = new EventDispatcher(_logger);
         Id = EndpointId.NewRandom();
         _handshake = new PeerHandshake(Id, Options, TimeProvider);
+        _connectionBudget = new ConnectionBudget(Options.MaxConnections, Options.MaxConnectionsPerAddress);
+        _strangerWarnings = new RateLimitedLog(_logger, TimeProvider);
     }
 
     /// <summary>This endpoint's id, random and new on every start.</summary>
@@ -61,6 +66,14 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     int IPeerHost.DrainBatchSize => Options.DrainBatchSize;
     TimeSpan IPeerHost.HeartbeatInterval => Options.HeartbeatInterval;
     TimeSpan IPeerHost.HeartbeatTimeout => Options.HeartbeatTimeout;
+    TimeSpan IPeerHost.FrameReadTimeout => Options.FrameReadTimeout;
+    int IPeerHost.MaxSubscriptions => Options.MaxSubscriptions;
+
+    /// <summary>Connections, peerings and clients refused or closed for exceeding a budget, per reason, since start.</summary>
+    public RefusalCounters Refusals { get; } = new();
+
+    /// <summary>Inbound connections held now (handshaking or peered), as counted against <see cref="EndpointOptions.MaxConnections"/>.</summary>
+    public int InboundConnections => _connectionBudget.Count;
 
     /// <summary>A peering completed its hello exchange and is live.</summary>
     public event EventHandler<PeerEventArgs>? PeerAdded;
@@ -158,20 +171,36 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
                 _logger.LogWarning("Accepting a connection failed: {Reason}", e.Message);
                 continue;
             }
+            var remote = FormatAddress(socket.RemoteEndPoint);
+            var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (!_connectionBudget.TryAcquire(address, out var refusal))
+            {
+                // Refused before any byte is read: the cheapest answer to a flood.
+                Refusals.Increment(refusal);
+                socket.Dispose();
+                _strangerWarnings.Warn(refusal.ToLabel(), "Refused connection from {Remote}: {Reason}", remote, _connectionBudget.Describe(refusal));
+                continue;
+            }
             _ = Task.Run(async () =>
             {
-                var remote = FormatAddress(socket.RemoteEndPoint);
                 try
                 {
-                    await ConnectAsync(socket, PeeringDirection.Accepted, _shutdown.Token).ConfigureAwait(false);
+                    var peer = await ConnectAsync(socket, PeeringDirection.Accepted, _shutdown.Token).ConfigureAwait(false);
+                    await peer.Closed.ConfigureAwait(false);
                 }
                 catch (Exception e) when (!_shutdown.IsCancellationRequested)
                 {
-                    _logger.LogWarning("Rejected connection from {Remote}: {Reason}", remote, e.Message);
+                    // Anyone can connect: these warnings are rate-limited per kind so a flood cannot flood the log.
+                    var kind = e is BudgetExceededException budget ? budget.Reason.ToLabel() : "handshake failed";
+                    _strangerWarnings.Warn(kind, "Rejected connection from {Remote}: {Reason}", remote, e.Message);
                 }
                 catch (Exception)
                 {
                     // Shutting down: nothing to report.
+                }
+                finally
+                {
+                    _connectionBudget.Release(address);
                 }
             });
         }
@@ -197,7 +226,8 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             stream = connected;
 
             var info = new PeerInfo(remote.EndpointId, remoteAddress, direction, identity);
-            var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval);
+            var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval,
+                Options.PeerBufferBytes, static frame => frame.Length);
             var peer = new PeerConnection(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
             if (!_registry.TryAddPeer(peer, versionSent, out var catchUp))
                 throw new PeerHandshakeException(CloseReason.HandshakeRefused, $"already peered with endpoint {remote.EndpointId}");
@@ -207,8 +237,9 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             peer.Start();
             return peer;
         }
-        catch
+        catch (Exception e)
         {
+            if (e is BudgetExceededException budget) Refusals.Increment(budget.Reason);
             stream?.Dispose();
             socket.Dispose();
             throw;
@@ -222,6 +253,12 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         null => "unknown address",
         _ => endPoint.ToString() ?? "unknown address",
     };
+
+    void IPeerHost.OnBudgetExceeded(PeerConnection peer, RefusalReason reason, string detail)
+    {
+        Refusals.Increment(reason);
+        _logger.LogWarning("Peer {Peer} exceeded a budget ({Reason}): {Detail}", peer.Info, reason.ToLabel(), detail);
+    }
 
     void IPeerHost.OnPeerClosed(PeerConnection peer, CloseReason reason, string detail, int discarded)
     {
@@ -278,10 +315,19 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 
     /// <summary>Attaches an external client (e.g. a WebSocket connection) with its own buffer and an ephemeral id.</summary>
     /// <exception cref="ObjectDisposedException">The endpoint is shutting down.</exception>
+    /// <exception cref="BudgetExceededException">More subscriptions than <see cref="EndpointOptions.MaxSubscriptions"/> (counted as a refusal).</exception>
     public ClientSession AttachClient(string remoteAddress, IReadOnlyList<string> subscriptions)
     {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        if (subscriptions.Count > Options.MaxSubscriptions)
+        {
+            Refusals.Increment(RefusalReason.Subscriptions);
+            throw new BudgetExceededException(RefusalReason.Subscriptions,
+                $"subscribes to {subscriptions.Count} topic prefixes, more than the maximum of {Options.MaxSubscriptions}");
+        }
         var info = new PeerInfo(EndpointId.NewRandom(), remoteAddress, PeeringDirection.Accepted);
-        var buffer = new SendBuffer<ClientMessage>(Options.WebSocketBufferSize, Options.WebSocketOverflowPolicy, _clock, Options.StatsResetInterval);
+        var buffer = new SendBuffer<ClientMessage>(Options.WebSocketBufferSize, Options.WebSocketOverflowPolicy, _clock, Options.StatsResetInterval,
+            Options.WebSocketBufferBytes, ClientMessageWeight.Of);
         var client = new ClientSubscriber(this, info, buffer, subscriptions);
         _registry.AddClient(client);
         AnnounceSubscriptions();

@@ -6,6 +6,7 @@ public static class MetricNames
     public const string NodeLabel = "node";
     public const string PeerLabel = "peer";
     public const string UnknownPeer = "unknown";
+    public const string ReasonLabel = "reason";
 
     public const string PeerBufferMessages = "spillway_peer_buffer_messages";
     public const string PeerBufferRecentMaxMessages = "spillway_peer_buffer_recent_max_messages";
@@ -16,6 +17,7 @@ public static class MetricNames
     public const string WebSocketClients = "spillway_websocket_clients";
     public const string WebSocketClientBufferRecentMaxMessages = "spillway_websocket_client_buffer_recent_max_messages";
     public const string WebSocketClientBufferOverflowsTotal = "spillway_websocket_client_buffer_overflows_total";
+    public const string ConnectionsRefusedTotal = "spillway_connections_refused_total";
 
     public const string PeerBufferMessagesHelp = "Messages queued now in the send buffer to this peer.";
     public const string PeerBufferRecentMaxMessagesHelp = "Highest number of messages queued to this peer within the recent stats window.";
@@ -26,4 +28,5 @@ public static class MetricNames
     public const string WebSocketClientsHelp = "WebSocket clients connected now.";
     public const string WebSocketClientBufferRecentMaxMessagesHelp = "Highest recent max of queued messages over connected WebSocket clients.";
     public const string WebSocketClientBufferOverflowsHelp = "Send-buffer overflows over all WebSocket clients ever connected.";
+    public const string ConnectionsRefusedHelp = "Connections, peerings and WebSocket clients refused or closed for exceeding a budget, by reason.";
 }

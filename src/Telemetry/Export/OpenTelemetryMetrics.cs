@@ -46,6 +46,8 @@ public sealed class OpenTelemetryMetrics : IDisposable
             () => NodeValue(static s => s.WebSocketClientRecentMax), unit: null, description: MetricNames.WebSocketClientBufferRecentMaxMessagesHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.WebSocketClientBufferOverflowsTotal),
             () => NodeValue(static s => s.WebSocketClientOverflows), unit: null, description: MetricNames.WebSocketClientBufferOverflowsHelp);
+        _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.ConnectionsRefusedTotal),
+            ConnectionsRefused, unit: null, description: MetricNames.ConnectionsRefusedHelp);
     }
 
     /// <summary>The meter the instruments live on.</summary>
@@ -83,6 +85,17 @@ public sealed class OpenTelemetryMetrics : IDisposable
             // Before the first successful fill there is no node name to label a series with.
             if (s.NodeName.Length != 0)
                 list.Add(new Measurement<long>(value(s), new KeyValuePair<string, object?>(MetricNames.NodeLabel, s.NodeName)));
+            return list;
+        });
+
+    private List<Measurement<long>> ConnectionsRefused() =>
+        _snapshot.Read(0, static (s, _) =>
+        {
+            var list = new List<Measurement<long>>(s.ConnectionsRefused.Count);
+            foreach (var c in s.ConnectionsRefused)
+                list.Add(new Measurement<long>(c.Value,
+                    new KeyValuePair<string, object?>(MetricNames.NodeLabel, s.NodeName),
+                    new KeyValuePair<string, object?>(MetricNames.ReasonLabel, c.Reason)));
             return list;
         });
 

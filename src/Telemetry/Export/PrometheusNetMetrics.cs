@@ -12,6 +12,7 @@ public sealed class PrometheusNetMetrics
 {
     private static readonly string[] PeerLabels = [MetricNames.NodeLabel, MetricNames.PeerLabel];
     private static readonly string[] NodeLabels = [MetricNames.NodeLabel];
+    private static readonly string[] ReasonLabels = [MetricNames.NodeLabel, MetricNames.ReasonLabel];
 
     private readonly Lock _gate = new();
     private readonly ScrapeSnapshot _snapshot;
@@ -25,6 +26,7 @@ public sealed class PrometheusNetMetrics
     private readonly Gauge _wsClients;
     private readonly Gauge _wsRecentMax;
     private readonly Counter _wsOverflows;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _refused;
     private string? _wsNode;
 
     public PrometheusNetMetrics(ScrapeSnapshot snapshot)
@@ -43,6 +45,9 @@ public sealed class PrometheusNetMetrics
         _wsClients = factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, NodeLabels);
         _wsRecentMax = factory.CreateGauge(MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferRecentMaxMessagesHelp, NodeLabels);
         _wsOverflows = factory.CreateCounter(MetricNames.WebSocketClientBufferOverflowsTotal, MetricNames.WebSocketClientBufferOverflowsHelp, NodeLabels);
+
+        // The reason label takes the place of peer: the series bookkeeping is the same.
+        _refused = new(factory.CreateCounter(MetricNames.ConnectionsRefusedTotal, MetricNames.ConnectionsRefusedHelp, ReasonLabels));
 
         Registry.AddBeforeCollectCallback(Update);
     }
@@ -73,6 +78,10 @@ public sealed class PrometheusNetMetrics
         ApplyCounters(_overflows, node, s.PeerOverflows);
         ApplyCounters(_offered, node, s.PeerOffered);
         ApplyCounters(_disconnects, node, s.BackpressureDisconnects);
+        _refused.Begin();
+        foreach (var c in s.ConnectionsRefused)
+            _refused.SetCounter(node, c.Reason, c.Value);
+        _refused.End();
 
         // Node-level series: one per node name; none before the first successful fill (no name to label them with).
         string? wsNode = node.Length == 0 ? null : node;

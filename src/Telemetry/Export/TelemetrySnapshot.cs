@@ -31,8 +31,12 @@ public sealed class TelemetrySnapshot
     /// <summary>Overflows over all WebSocket clients ever connected to this node, monotonic.</summary>
     public long WebSocketClientOverflows { get; set; }
 
+    /// <summary>Budget refusals per reason (a fixed set of label values), monotonic.</summary>
+    public List<ReasonCounter> ConnectionsRefused { get; } = new();
+
     public void Clear()
     {
+        ConnectionsRefused.Clear();
         PeerBuffers.Clear();
         PeerOverflows.Clear();
         PeerOffered.Clear();
@@ -46,3 +50,5 @@ public sealed class TelemetrySnapshot
 public readonly record struct PeerBufferGauges(string Peer, int Queued, int RecentMax, int Capacity);
 
 public readonly record struct PeerCounter(string Peer, long Value);
+
+public readonly record struct ReasonCounter(string Reason, long Value);

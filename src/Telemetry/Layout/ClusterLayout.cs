@@ -22,9 +22,12 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     /// <param name="buffers">Cluster-wide buffer settings (what <see cref="ToJson"/> writes as the top-level <c>buffers</c>); null = defaults.</param>
     /// <param name="source">The file or other origin, for error messages.</param>
     /// <param name="tls">The <c>tls</c> section; null = not given (a node refuses to start until it is: TLS or an explicit "off").</param>
-    public ClusterLayout(IEnumerable<NodeSpec> nodes, BufferSettings? buffers = null, string source = DefaultSource, TlsLayout? tls = null)
+    /// <param name="limits">Cluster-wide budgets (the top-level <c>limits</c>); null = defaults.</param>
+    public ClusterLayout(IEnumerable<NodeSpec> nodes, BufferSettings? buffers = null, string source = DefaultSource, TlsLayout? tls = null,
+        LimitSettings? limits = null)
     {
         Tls = tls;
+        Limits = limits ?? LimitSettings.Default;
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
@@ -44,7 +47,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     public TlsLayout? Tls { get; }
 
     /// <summary>A copy with another <c>tls</c> section (the demo and tests add the certificates they generate).</summary>
-    public ClusterLayout WithTls(TlsLayout? tls) => new(_nodes, Buffers, Source, tls) { Heartbeat = Heartbeat };
+    public ClusterLayout WithTls(TlsLayout? tls) => new(_nodes, Buffers, Source, tls, Limits) { Heartbeat = Heartbeat };
 
     /// <summary>Cluster-wide heartbeat interval and timeout (the file's optional top-level <c>heartbeat</c>); validated on set.</summary>
     public HeartbeatSettings Heartbeat
@@ -60,6 +63,9 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         }
     }
     private readonly HeartbeatSettings _heartbeat = HeartbeatSettings.Default;
+
+    /// <summary>Cluster-wide budgets: the file's top-level <c>limits</c> over the defaults. Nodes may override them.</summary>
+    public LimitSettings Limits { get; }
 
     /// <summary>The nodes in file order.</summary>
     public IReadOnlyList<NodeSpec> Nodes { get; }
@@ -100,9 +106,18 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     {
         ArgumentNullException.ThrowIfNull(node);
         var b = node.Buffers;
+        var l = node.Limits;
         return new EndpointOptions
         {
             PeerBufferSize = b.PeerBufferSize,
+            PeerBufferBytes = b.PeerBufferBytes,
+            WebSocketBufferBytes = b.WebSocketBufferBytes,
+            MaxConnections = l.MaxConnections,
+            MaxConnectionsPerAddress = l.MaxConnectionsPerAddress,
+            HandshakeMaxBytes = l.HandshakeMaxBytes,
+            MaxFrameSize = l.MaxFrameSize,
+            FrameReadTimeout = l.FrameReadTimeout,
+            MaxSubscriptions = l.MaxSubscriptions,
             PeerOverflowPolicy = b.PeerOverflowPolicy,
             WebSocketBufferSize = b.WebSocketBufferSize,
             WebSocketOverflowPolicy = b.WebSocketOverflowPolicy,
@@ -133,7 +148,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 WebSocketPort = n.WebSocketPort is int ws ? Shift(ws, offset, i, LayoutFields.WebSocketPort) : null,
             };
         }
-        return new ClusterLayout(shifted, Buffers, Source, Tls) { Heartbeat = Heartbeat };
+        return new ClusterLayout(shifted, Buffers, Source, Tls, Limits) { Heartbeat = Heartbeat };
     }
 
     /// <summary>
@@ -157,6 +172,12 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                 w.WriteString(LayoutFields.HeartbeatTimeout, LayoutDuration.Format(Heartbeat.Timeout));
                 w.WriteEndObject();
             }
+            // Budgets are written only where they differ from the defaults, so a layout that never mentions them stays as it was.
+            if (Limits != LimitSettings.Default)
+            {
+                w.WritePropertyName(LayoutLimits.Section);
+                LayoutLimits.Write(w, Limits, LimitSettings.Default);
+            }
             w.WriteStartArray(LayoutFields.Nodes);
             foreach (var n in _nodes)
             {
@@ -176,6 +197,11 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
                     w.WritePropertyName(LayoutFields.Buffers);
                     WriteBuffers(w, n.Buffers, baseline: Buffers);
                 }
+                if (n.Limits != Limits)
+                {
+                    w.WritePropertyName(LayoutLimits.Section);
+                    LayoutLimits.Write(w, n.Limits, baseline: Limits);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -185,7 +211,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     }
 
     public bool Equals(ClusterLayout? other) =>
-        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Tls == other.Tls && Heartbeat == other.Heartbeat && _nodes.SequenceEqual(other._nodes)));
+        other is not null && (ReferenceEquals(this, other) || (Buffers == other.Buffers && Tls == other.Tls && Heartbeat == other.Heartbeat && Limits == other.Limits && _nodes.SequenceEqual(other._nodes)));
 
     public override bool Equals(object? obj) => Equals(obj as ClusterLayout);
 
@@ -195,6 +221,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         hash.Add(Buffers);
         hash.Add(Tls);
         hash.Add(Heartbeat);
+        hash.Add(Limits);
         foreach (var n in _nodes) hash.Add(n);
         return hash.ToHashCode();
     }
@@ -232,10 +259,15 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         w.WriteStartObject();
         if (baseline is null || b.PeerBufferSize != baseline.PeerBufferSize)
             w.WriteNumber(LayoutFields.PeerBufferSize, b.PeerBufferSize);
+        // The byte bounds are written only where they differ from the default (or the cluster's), keeping older layouts unchanged.
+        if (b.PeerBufferBytes != (baseline ?? BufferSettings.Default).PeerBufferBytes)
+            w.WriteNumber(LayoutFields.PeerBufferBytes, b.PeerBufferBytes);
         if (baseline is null || b.PeerOverflowPolicy != baseline.PeerOverflowPolicy)
             w.WriteString(LayoutFields.PeerOverflowPolicy, b.PeerOverflowPolicy.ToName());
         if (baseline is null || b.WebSocketBufferSize != baseline.WebSocketBufferSize)
             w.WriteNumber(LayoutFields.WebSocketBufferSize, b.WebSocketBufferSize);
+        if (b.WebSocketBufferBytes != (baseline ?? BufferSettings.Default).WebSocketBufferBytes)
+            w.WriteNumber(LayoutFields.WebSocketBufferBytes, b.WebSocketBufferBytes);
         if (baseline is null || b.WebSocketOverflowPolicy != baseline.WebSocketOverflowPolicy)
             w.WriteString(LayoutFields.WebSocketOverflowPolicy, b.WebSocketOverflowPolicy.ToName());
         if (baseline is null || b.StatsResetInterval != baseline.StatsResetInterval)
@@ -246,6 +278,7 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
     private void Validate()
     {
         ValidateBuffers(Buffers, LayoutFields.Buffers);
+        LayoutLimits.Validate(Limits, LayoutLimits.Section, Check);
         for (int i = 0; i < _nodes.Length; i++)
         {
             var n = _nodes[i] ?? throw new ArgumentException($"{LayoutFields.Node(i)} is null", "nodes");
@@ -260,6 +293,8 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
             Check(path, LayoutFields.SocketBufferBytes, LayoutRules.NonNegativeProblem(n.SocketBufferBytes));
             if (n.Buffers is null) Check(path, LayoutFields.Buffers, "must not be null");
             ValidateBuffers(n.Buffers!, LayoutFields.Join(path, LayoutFields.Buffers));
+            if (n.Limits is null) Check(path, LayoutLimits.Section, "must not be null");
+            LayoutLimits.Validate(n.Limits!, LayoutFields.Join(path, LayoutLimits.Section), Check);
         }
 
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -289,6 +324,8 @@ public sealed class ClusterLayout : IEquatable<ClusterLayout>
         Check(path, LayoutFields.PeerOverflowPolicy, LayoutRules.PolicyProblem(b.PeerOverflowPolicy));
         Check(path, LayoutFields.WebSocketBufferSize, LayoutRules.BufferSizeProblem(b.WebSocketBufferSize));
         Check(path, LayoutFields.WebSocketOverflowPolicy, LayoutRules.PolicyProblem(b.WebSocketOverflowPolicy));
+        Check(path, LayoutFields.PeerBufferBytes, LayoutRules.BufferBytesProblem(b.PeerBufferBytes));
+        Check(path, LayoutFields.WebSocketBufferBytes, LayoutRules.BufferBytesProblem(b.WebSocketBufferBytes));
         Check(path, LayoutFields.StatsResetInterval, LayoutRules.IntervalProblem(b.StatsResetInterval));
     }
 

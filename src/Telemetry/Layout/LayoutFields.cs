@@ -21,6 +21,8 @@ internal static class LayoutFields
     public const string WebSocketBufferSize = "websocket_buffer_size";
     public const string WebSocketOverflowPolicy = "websocket_overflow_policy";
     public const string StatsResetInterval = "stats_reset_interval";
+    public const string PeerBufferBytes = "peer_buffer_bytes";
+    public const string WebSocketBufferBytes = "websocket_buffer_bytes";
 
     public const string Name = "name";
     public const string Role = "role";
@@ -31,13 +33,13 @@ internal static class LayoutFields
     public const string InboundMessagesPerSecond = "inbound_messages_per_second";
     public const string SocketBufferBytes = "socket_buffer_bytes";
 
-    public static readonly string[] RootProperties = [Tls, Buffers, Heartbeat, Nodes];
+    public static readonly string[] RootProperties = [Tls, Buffers, Heartbeat, LayoutLimits.Section, Nodes];
     public static readonly string[] TlsProperties = [TlsCa, TlsWebSocketClientCertificates];
     public static readonly string[] HeartbeatProperties = [HeartbeatInterval, HeartbeatTimeout];
     public static readonly string[] BufferProperties =
-        [PeerBufferSize, PeerOverflowPolicy, WebSocketBufferSize, WebSocketOverflowPolicy, StatsResetInterval];
+        [PeerBufferSize, PeerBufferBytes, PeerOverflowPolicy, WebSocketBufferSize, WebSocketBufferBytes, WebSocketOverflowPolicy, StatsResetInterval];
     public static readonly string[] NodeProperties =
-        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Certificate, Key, Buffers];
+        [Name, Role, Host, PeeringPort, MetricsPort, WebSocketPort, InboundMessagesPerSecond, SocketBufferBytes, Certificate, Key, Buffers, LayoutLimits.Section];
 
     public static string Node(int index) => $"{Nodes}[{index}]";
 

@@ -72,6 +72,9 @@ public static class LayoutLoader
         var cluster = BufferSettings.Default;
         if (root.TryGetProperty(LayoutFields.Buffers, out var buffers))
             cluster = ReadBuffers(source, buffers, LayoutFields.Buffers, cluster);
+        var clusterLimits = LimitSettings.Default;
+        if (root.TryGetProperty(LayoutLimits.Section, out var limits))
+            clusterLimits = LayoutLimits.Read(source, limits, LayoutLimits.Section, clusterLimits);
 
         TlsLayout? tls = root.TryGetProperty(LayoutFields.Tls, out var tlsElement) ? ReadTls(source, tlsElement) : null;
         var heartbeat = HeartbeatSettings.Default;
@@ -88,10 +91,10 @@ public static class LayoutLoader
         var specs = new List<NodeSpec>(nodes.GetArrayLength());
         int index = 0;
         foreach (var node in nodes.EnumerateArray())
-            specs.Add(ReadNode(source, node, LayoutFields.Node(index++), cluster));
+            specs.Add(ReadNode(source, node, LayoutFields.Node(index++), cluster, clusterLimits));
 
         // Cross-node rules (duplicate names, port clashes per host) run in the constructor.
-        return new ClusterLayout(specs, cluster, source, tls) { Heartbeat = heartbeat };
+        return new ClusterLayout(specs, cluster, source, tls, clusterLimits) { Heartbeat = heartbeat };
     }
 
     /// <summary><c>"tls": "off"</c>, or <c>{ "ca": FILE, "websocket_client_certificates": BOOL }</c>.</summary>
@@ -138,7 +141,7 @@ public static class LayoutLoader
         return result;
     }
 
-    private static NodeSpec ReadNode(string source, JsonElement node, string path, BufferSettings cluster)
+    private static NodeSpec ReadNode(string source, JsonElement node, string path, BufferSettings cluster, LimitSettings clusterLimits)
     {
         if (node.ValueKind != JsonValueKind.Object)
             throw new LayoutException(source, path, $"expected a node object, got {Describe(node)}");
@@ -168,6 +171,9 @@ public static class LayoutLoader
         var effective = node.TryGetProperty(LayoutFields.Buffers, out var overrides)
             ? ReadBuffers(source, overrides, LayoutFields.Join(path, LayoutFields.Buffers), cluster)
             : cluster;
+        var effectiveLimits = node.TryGetProperty(LayoutLimits.Section, out var limitOverrides)
+            ? LayoutLimits.Read(source, limitOverrides, LayoutFields.Join(path, LayoutLimits.Section), clusterLimits)
+            : clusterLimits;
 
         string? certificate = ReadOptionalPath(source, node, path, LayoutFields.Certificate);
         string? key = ReadOptionalPath(source, node, path, LayoutFields.Key);
@@ -185,6 +191,7 @@ public static class LayoutLoader
             InboundMessagesPerSecond = inbound,
             SocketBufferBytes = socketBuffer,
             Buffers = effective,
+            Limits = effectiveLimits,
         };
     }
 
@@ -202,6 +209,10 @@ public static class LayoutLoader
             result = result with { PeerOverflowPolicy = ReadPolicy(source, v, path, LayoutFields.PeerOverflowPolicy) };
         if (element.TryGetProperty(LayoutFields.WebSocketBufferSize, out v))
             result = result with { WebSocketBufferSize = ReadChecked(source, v, path, LayoutFields.WebSocketBufferSize, LayoutRules.BufferSizeProblem) };
+        if (element.TryGetProperty(LayoutFields.PeerBufferBytes, out v))
+            result = result with { PeerBufferBytes = ReadCheckedLong(source, v, path, LayoutFields.PeerBufferBytes, LayoutRules.BufferBytesProblem) };
+        if (element.TryGetProperty(LayoutFields.WebSocketBufferBytes, out v))
+            result = result with { WebSocketBufferBytes = ReadCheckedLong(source, v, path, LayoutFields.WebSocketBufferBytes, LayoutRules.BufferBytesProblem) };
         if (element.TryGetProperty(LayoutFields.WebSocketOverflowPolicy, out v))
             result = result with { WebSocketOverflowPolicy = ReadPolicy(source, v, path, LayoutFields.WebSocketOverflowPolicy) };
         if (element.TryGetProperty(LayoutFields.StatsResetInterval, out v))
@@ -210,7 +221,7 @@ public static class LayoutLoader
     }
 
     /// <summary>Rejects duplicate and unknown property names, in document order.</summary>
-    private static void CheckProperties(string source, JsonElement element, string? path, string[] allowed)
+    internal static void CheckProperties(string source, JsonElement element, string? path, string[] allowed)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
@@ -244,10 +255,19 @@ public static class LayoutLoader
             : $"integer {raw} is out of range");
     }
 
+    internal static long ReadCheckedLong(string source, JsonElement element, string path, string name, Func<long, string?> rule)
+    {
+        string field = LayoutFields.Join(path, name);
+        long value = ReadInteger(source, element, field);
+        string? problem = rule(value);
+        if (problem is not null) throw new LayoutException(source, field, problem);
+        return value;
+    }
+
     private static int ReadPort(string source, JsonElement element, string path, string name) =>
         ReadChecked(source, element, path, name, LayoutRules.PortProblem);
 
-    private static int ReadChecked(string source, JsonElement element, string path, string name, Func<long, string?> rule)
+    internal static int ReadChecked(string source, JsonElement element, string path, string name, Func<long, string?> rule)
     {
         string field = LayoutFields.Join(path, name);
         long value = ReadInteger(source, element, field);
@@ -265,7 +285,7 @@ public static class LayoutLoader
             : throw new LayoutException(source, field, LayoutRules.UnknownPolicy(text));
     }
 
-    private static TimeSpan ReadDuration(string source, JsonElement element, string field)
+    internal static TimeSpan ReadDuration(string source, JsonElement element, string field)
     {
         if (element.ValueKind != JsonValueKind.String)
             throw new LayoutException(source, field, $"expected a duration string ({LayoutDuration.ExpectedForm}), got {Describe(element)}");
@@ -279,7 +299,7 @@ public static class LayoutLoader
         if (problem is not null) throw new LayoutException(source, LayoutFields.Join(path, name), problem);
     }
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
+    internal static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",

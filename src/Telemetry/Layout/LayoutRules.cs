@@ -1,4 +1,5 @@
 using Spillway.Engine.Buffers;
+using Spillway.Engine.Peering;
 
 namespace Spillway.Telemetry.Layout;
 
@@ -30,9 +31,14 @@ internal static class LayoutRules
     public static string? PortProblem(long port) =>
         port is < MinPort or > MaxPort ? $"port {port} is outside {MinPort}..{MaxPort}" : null;
 
-    public static string? BufferSizeProblem(long size) =>
-        size < 1 ? $"must be at least 1, got {size}"
-        : size > int.MaxValue ? $"must be at most {int.MaxValue}, got {size}"
+    // Rings grow on demand, so a large capacity is free until used; beyond these no machine could serve one full buffer.
+    public static string? BufferSizeProblem(long size) => RangeProblem(size, 1, EndpointOptions.MaxBufferSize);
+
+    public static string? BufferBytesProblem(long size) => RangeProblem(size, 1, EndpointOptions.MaxBufferBytes);
+
+    public static string? RangeProblem(long value, long minimum, long maximum) =>
+        value < minimum ? $"must be at least {minimum}, got {value}"
+        : value > maximum ? $"must be at most {maximum} (the maximum), got {value}"
         : null;
 
     public static string? NonNegativeProblem(long value) =>

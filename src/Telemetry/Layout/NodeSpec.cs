@@ -25,4 +25,6 @@ public sealed record NodeSpec
     public string? KeyFile { get; init; }
     /// <summary>Effective buffer settings: the node's own <c>buffers</c> over the cluster's <c>buffers</c> over the defaults.</summary>
     public BufferSettings Buffers { get; init; } = BufferSettings.Default;
+    /// <summary>Effective budgets: the node's own <c>limits</c> over the cluster's <c>limits</c> over the defaults.</summary>
+    public LimitSettings Limits { get; init; } = LimitSettings.Default;
 }

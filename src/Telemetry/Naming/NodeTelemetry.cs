@@ -224,6 +224,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
             snapshot.WebSocketClientOverflows = clientOverflows;
             _ledger.FillCounters(snapshot);
         }
+        foreach (var reason in RefusalReasonNames.All)
+            snapshot.ConnectionsRefused.Add(new ReasonCounter(reason.ToLabel(), _endpoint.Refusals[reason]));
     }
 
     /// <summary>The <c>/peers</c> document: every peering (named or not) and every client, with names where known.</summary>

@@ -134,7 +134,7 @@ public class BadInputTests : IAsyncLifetime
         await socket.SendAsync(header);
         await AssertClosedByServerAsync(socket);
         var removed = await _events.WaitForAsync("removed");
-        Assert.Equal(CloseReason.MalformedInput, removed.Reason);
+        Assert.Equal(CloseReason.BudgetExceeded, removed.Reason);
         Assert.Contains("exceeds the maximum frame size of 1024 bytes", removed.Detail);
         await AssertGoodPeeringStillWorksAsync("after-oversized");
     }

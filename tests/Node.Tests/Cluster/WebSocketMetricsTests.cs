@@ -64,7 +64,10 @@ public class WebSocketMetricsTests
         // No series anywhere carries the client's id, nor any per-peer series for it.
         var text = await cluster.ScrapeTextAsync("manager");
         Assert.DoesNotContain(clientId, text);
-        Assert.All(scrape.WithPrefix("spillway_"), s => Assert.All(s.Labels.Values, v => Assert.Contains(v, new[] { "manager", "worker-1" })));
+        // Label values are node names, or a refusal reason from its fixed set: never anything a client chose.
+        var reasons = RefusalReasonNames.All.Select(r => r.ToLabel()).ToArray();
+        Assert.All(scrape.WithPrefix("spillway_"), s => Assert.All(s.Labels, l =>
+            Assert.Contains(l.Value, l.Key == MetricNames.ReasonLabel ? reasons : new[] { "manager", "worker-1" })));
 
         // The client leaves: the gauge drops to zero, the overflow total stays.
         client.Abort();

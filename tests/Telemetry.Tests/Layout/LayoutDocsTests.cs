@@ -32,6 +32,8 @@ public class LayoutDocsTests
             "buffers", "nodes", "name", "role", "host", "peering_port", "metrics_port", "websocket_port",
             "inbound_messages_per_second", "socket_buffer_bytes", "peer_buffer_size", "peer_overflow_policy",
             "websocket_buffer_size", "websocket_overflow_policy", "stats_reset_interval",
+            "limits", "peer_buffer_bytes", "websocket_buffer_bytes", "max_connections", "max_connections_per_address",
+            "handshake_max_bytes", "max_frame_size", "frame_read_timeout", "max_subscriptions",
         ];
         foreach (var p in properties) Assert.Contains($"| `{p}` |", docs);
     }

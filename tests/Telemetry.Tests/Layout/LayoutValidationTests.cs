@@ -4,8 +4,8 @@ namespace Spillway.Telemetry.Tests.Layout;
 
 public class LayoutValidationTests
 {
-    private const string NodeFields = "name, role, host, peering_port, metrics_port, websocket_port, inbound_messages_per_second, socket_buffer_bytes, certificate, key or buffers";
-    private const string BufferFields = "peer_buffer_size, peer_overflow_policy, websocket_buffer_size, websocket_overflow_policy or stats_reset_interval";
+    private const string NodeFields = "name, role, host, peering_port, metrics_port, websocket_port, inbound_messages_per_second, socket_buffer_bytes, certificate, key, buffers or limits";
+    private const string BufferFields = "peer_buffer_size, peer_buffer_bytes, peer_overflow_policy, websocket_buffer_size, websocket_buffer_bytes, websocket_overflow_policy or stats_reset_interval";
     private const string Policies = "(expected disconnect, drop_oldest or drop_newest)";
     private const string DurationForm = "(expected an integer followed by ms, s, m or h, e.g. \"250ms\", \"10s\", \"1m\")";
 
@@ -79,7 +79,7 @@ public class LayoutValidationTests
     // ---- unknown and duplicate property names ----
 
     [Theory]
-    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected tls, buffers, heartbeat or nodes)")]
+    [InlineData("\"nodes\": [", "\"node\": [], \"nodes\": [", "node", "unknown property (expected tls, buffers, heartbeat, limits or nodes)")]
     [InlineData("\"metrics_port\": 9102", "\"metric_port\": 9102", "nodes[1].metric_port", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"role\": \"manager\"", "\"role\": \"manager\", \"Role\": \"manager\"", "nodes[0].Role", "unknown property (expected " + NodeFields + ")")]
     [InlineData("\"stats_reset_interval\": \"10s\"", "\"stats_reset_intervall\": \"10s\"", "buffers.stats_reset_intervall", "unknown property (expected " + BufferFields + ")")]
@@ -189,7 +189,7 @@ public class LayoutValidationTests
     [InlineData("\"peer_buffer_size\": 100", "\"peer_buffer_size\": 0", "buffers.peer_buffer_size", "must be at least 1, got 0")]
     [InlineData("\"peer_buffer_size\": 7", "\"peer_buffer_size\": -5", "nodes[1].buffers.peer_buffer_size", "must be at least 1, got -5")]
     [InlineData("\"peer_buffer_size\": 7", "\"peer_buffer_size\": 7, \"websocket_buffer_size\": 0", "nodes[1].buffers.websocket_buffer_size", "must be at least 1, got 0")]
-    [InlineData("\"peer_buffer_size\": 100", "\"peer_buffer_size\": 2147483648", "buffers.peer_buffer_size", "must be at most 2147483647, got 2147483648")]
+    [InlineData("\"peer_buffer_size\": 100", "\"peer_buffer_size\": 2147483648", "buffers.peer_buffer_size", "must be at most 268435456 (the maximum), got 2147483648")]
     public void Buffer_size_below_one(string find, string replace, string field, string problem) =>
         AssertProblem(Fails(LayoutTestData.Edit((find, replace))), field, problem);
 

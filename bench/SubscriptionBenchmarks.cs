@@ -1,0 +1,60 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using Spillway.Engine.Buffers;
+using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
+
+namespace Spillway.Bench;
+
+/// <summary>
+/// Publish cost against one subscriber holding 10, 1,000 or 100,000 topic prefixes (issue 11: a remote with many
+/// prefixes must not make every publish scan them). The subscriber is a client session whose buffer is already full
+/// under drop_oldest, so each publish does the match and one push, nothing else; <see cref="Miss"/> publishes a topic
+/// no prefix matches (a scan's worst case), <see cref="Hit"/> one only the last prefix in order matches. Compare each
+/// row against the 10-prefix row of the same method: the target is 100,000 within 2x of 10.
+/// </summary>
+[Config(typeof(Config))]
+[MemoryDiagnoser]
+public class SubscriptionBenchmarks
+{
+    private sealed class Config : ManualConfig
+    {
+        public Config() =>
+            AddJob(Job.Default.WithId("Short").WithToolchain(BenchProjectGenerator.Toolchain).WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10));
+    }
+
+    [Params(10, 1_000, 100_000)]
+    public int Prefixes { get; set; }
+
+    private SpillwayEndpoint _endpoint = null!;
+    private ClientSession _session = null!;
+    private readonly Value _value = Value.Of(42L);
+    private string _hitTopic = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _endpoint = new SpillwayEndpoint(new EndpointOptions
+        {
+            MaxSubscriptions = Prefixes, WebSocketBufferSize = 1024, WebSocketOverflowPolicy = OverflowPolicy.DropOldest,
+        });
+        var prefixes = Enumerable.Range(0, Prefixes).Select(i => $"spillway/tenant-{i:D6}/").ToArray();
+        _session = _endpoint.AttachClient("bench", prefixes);
+        _hitTopic = prefixes[^1] + "events/x";
+        for (var i = 0; i < 2048; i++) _endpoint.Publish(_hitTopic, _value); // fill: steady state is drop_oldest
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _session.Dispose();
+        _endpoint.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark]
+    public int Miss() => _endpoint.Publish("spillway/tenant-zzzzzz/events/x", _value);
+
+    [Benchmark]
+    public int Hit() => _endpoint.Publish(_hitTopic, _value);
+}

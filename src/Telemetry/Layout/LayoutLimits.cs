@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Spillway.Engine.Peering;
+
+namespace Spillway.Telemetry.Layout;
+
+/// <summary>The <c>limits</c> section of a layout: reading (over a baseline), writing (only what differs) and the value rules.</summary>
+internal static class LayoutLimits
+{
+    public const string Section = "limits";
+    public const string MaxConnections = "max_connections";
+    public const string MaxConnectionsPerAddress = "max_connections_per_address";
+    public const string HandshakeMaxBytes = "handshake_max_bytes";
+    public const string MaxFrameSize = "max_frame_size";
+    public const string FrameReadTimeout = "frame_read_timeout";
+    public const string MaxSubscriptions = "max_subscriptions";
+
+    /// <summary>Above this a count is a typo, not a budget: no node holds a million connections or a billion prefixes.</summary>
+    public const int MaxCount = 1_000_000;
+
+    public static readonly string[] Properties =
+        [MaxConnections, MaxConnectionsPerAddress, HandshakeMaxBytes, MaxFrameSize, FrameReadTimeout, MaxSubscriptions];
+
+    public static string? CountProblem(long value) => LayoutRules.RangeProblem(value, 1, MaxCount);
+
+    public static string? FrameSizeProblem(long value) => LayoutRules.RangeProblem(value, 64, EndpointOptions.MaxMaxFrameSize);
+
+    /// <summary>Applies the settings present in <paramref name="element"/> over <paramref name="baseline"/>.</summary>
+    public static LimitSettings Read(string source, JsonElement element, string path, LimitSettings baseline)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new LayoutException(source, path, $"expected an object, got {LayoutLoader.Describe(element)}");
+        LayoutLoader.CheckProperties(source, element, path, Properties);
+        var r = baseline;
+        if (element.TryGetProperty(MaxConnections, out var v))
+            r = r with { MaxConnections = LayoutLoader.ReadChecked(source, v, path, MaxConnections, CountProblem) };
+        if (element.TryGetProperty(MaxConnectionsPerAddress, out v))
+            r = r with { MaxConnectionsPerAddress = LayoutLoader.ReadChecked(source, v, path, MaxConnectionsPerAddress, CountProblem) };
+        if (element.TryGetProperty(HandshakeMaxBytes, out v))
+            r = r with { HandshakeMaxBytes = LayoutLoader.ReadChecked(source, v, path, HandshakeMaxBytes, FrameSizeProblem) };
+        if (element.TryGetProperty(MaxFrameSize, out v))
+            r = r with { MaxFrameSize = LayoutLoader.ReadChecked(source, v, path, MaxFrameSize, FrameSizeProblem) };
+        if (element.TryGetProperty(FrameReadTimeout, out v))
+            r = r with { FrameReadTimeout = LayoutLoader.ReadDuration(source, v, LayoutFields.Join(path, FrameReadTimeout)) };
+        if (element.TryGetProperty(MaxSubscriptions, out v))
+            r = r with { MaxSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxSubscriptions, CountProblem) };
+        return r;
+    }
+
+    /// <summary>Writes the settings that differ from <paramref name="baseline"/> (all of them when it is null).</summary>
+    public static void Write(Utf8JsonWriter w, LimitSettings l, LimitSettings? baseline)
+    {
+        w.WriteStartObject();
+        if (baseline is null || l.MaxConnections != baseline.MaxConnections) w.WriteNumber(MaxConnections, l.MaxConnections);
+        if (baseline is null || l.MaxConnectionsPerAddress != baseline.MaxConnectionsPerAddress) w.WriteNumber(MaxConnectionsPerAddress, l.MaxConnectionsPerAddress);
+        if (baseline is null || l.HandshakeMaxBytes != baseline.HandshakeMaxBytes) w.WriteNumber(HandshakeMaxBytes, l.HandshakeMaxBytes);
+        if (baseline is null || l.MaxFrameSize != baseline.MaxFrameSize) w.WriteNumber(MaxFrameSize, l.MaxFrameSize);
+        if (baseline is null || l.FrameReadTimeout != baseline.FrameReadTimeout) w.WriteString(FrameReadTimeout, LayoutDuration.Format(l.FrameReadTimeout));
+        if (baseline is null || l.MaxSubscriptions != baseline.MaxSubscriptions) w.WriteNumber(MaxSubscriptions, l.MaxSubscriptions);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Runs the value rules on typed settings; <paramref name="check"/> throws for the first problem.</summary>
+    public static void Validate(LimitSettings l, string path, Action<string, string, string?> check)
+    {
+        check(path, MaxConnections, CountProblem(l.MaxConnections));
+        check(path, MaxConnectionsPerAddress, CountProblem(l.MaxConnectionsPerAddress));
+        check(path, HandshakeMaxBytes, FrameSizeProblem(l.HandshakeMaxBytes));
+        check(path, MaxFrameSize, FrameSizeProblem(l.MaxFrameSize));
+        check(path, FrameReadTimeout, LayoutRules.IntervalProblem(l.FrameReadTimeout));
+        check(path, MaxSubscriptions, CountProblem(l.MaxSubscriptions));
+    }
+}
