@@ -54,7 +54,7 @@ internal sealed class BareRing(int capacity)
 }
 
 /// <summary>
-/// The Zeek/Broker (7.2+) way of keeping peer-buffer statistics, ported to C# as DESIGN sections 5 and 9
+/// The Zeek/Broker (7.2+) way of keeping peer-buffer statistics, ported to C# as docs/design.md §5 and §11
 /// describe it: the statistics live outside the buffers in one process-wide table guarded by one global
 /// lock; every push and every pull takes that lock, looks the peer up in a hash map keyed by endpoint id
 /// and reads the clock (a steady clock, <see cref="Stopwatch.GetTimestamp"/>, like std::chrono::steady_clock).
@@ -107,7 +107,7 @@ internal sealed class ZeekStyleTracker
         }
     }
 
-    // Zeek creates the entry at the first push (DESIGN section 5).
+    // Zeek creates the entry at the first push (docs/design.md §5).
     private Entry Lookup(Guid peer, long now)
     {
         if (!_entries.TryGetValue(peer, out var e))

@@ -9,7 +9,7 @@ using Spillway.Engine.Wire;
 namespace Spillway.Bench;
 
 /// <summary>
-/// Per-message cost of a send buffer, four implementations side by side in one run (DESIGN section 9).
+/// Per-message cost of a send buffer, four implementations side by side in one run (docs/design.md §11).
 /// Every benchmark moves <see cref="Messages"/> messages per invocation and reports per message
 /// (OperationsPerInvoke). The message is one frame encoded once in GlobalSetup; the same reference is
 /// pushed every time, so nothing in the measured loop allocates unless the buffer itself does.

@@ -9,7 +9,7 @@ using Spillway.Engine.Peering;
 namespace Spillway.WebSockets;
 
 /// <summary>
-/// One WebSocket client of Broker's JSON API v1 (DESIGN.md section 6).
+/// One WebSocket client of Broker's JSON API v1 (docs/design.md §6).
 /// </summary>
 /// <remarks>
 /// <para>Handshake: the first text message must be a JSON array of topic prefixes. Anything else gets a

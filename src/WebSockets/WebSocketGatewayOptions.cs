@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Spillway.WebSockets;
 
-/// <summary>Settings of the WebSocket JSON API gateway (DESIGN.md section 6).</summary>
+/// <summary>Settings of the WebSocket JSON API gateway (docs/design.md §6).</summary>
 public sealed record WebSocketGatewayOptions
 {
     /// <summary>The path Broker's JSON API v1 is served on.</summary>

@@ -1,6 +1,6 @@
 namespace Spillway.Engine.Buffers;
 
-/// <summary>What a push into a full send buffer does (DESIGN section 4).</summary>
+/// <summary>What a push into a full send buffer does (docs/design.md §4).</summary>
 public enum OverflowPolicy
 {
     /// <summary>Tear the peering down (<see cref="Peering.CloseReason.BackpressureOverflow"/>); what was queued is discarded.</summary>

@@ -46,9 +46,6 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Spillway.Node");
         var security = options.Security ?? NodeSecurity.Load(layout, node);
-        if (security.IsPlaintext)
-            logger.LogWarning("{Node}: TLS is off (\"tls\": \"off\" in the layout): peerings and the WebSocket API are plaintext and unauthenticated; anyone who reaches the peering port can join and claim a name",
-                node.Name);
         var endpoint = new SpillwayEndpoint(layout.ToEndpointOptions(node) with { Tls = security.PeerTls }, loggerFactory);
         var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
         var host = new NodeHost(node, endpoint, telemetry, logger);
@@ -72,6 +69,10 @@ public sealed class NodeHost : IAsyncDisposable
                 options.Exporter.ToSettingValue(),
                 node.WebSocketPort is { } p ? $", WebSocket {(security.IsPlaintext ? "ws" : "wss")}://{node.Host}:{p}{SpillwayRoutes.WebSocketJson}" : "");
             host._up = true;
+            // Logged once the node is up, so a start-up that fails says only why it failed.
+            if (security.IsPlaintext)
+                logger.LogWarning("{Node}: TLS is off (\"tls\": \"off\" in the layout): peerings and the WebSocket API are plaintext and unauthenticated; anyone who reaches the peering port can join and claim a name",
+                    node.Name);
             return host;
         }
         catch

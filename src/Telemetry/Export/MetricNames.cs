@@ -1,6 +1,6 @@
 namespace Spillway.Telemetry.Export;
 
-/// <summary>The Prometheus names as scraped (DESIGN section 8) and their help texts; one place for both exporters.</summary>
+/// <summary>The Prometheus names as scraped (docs/design.md §8) and their help texts; one place for both exporters.</summary>
 public static class MetricNames
 {
     public const string NodeLabel = "node";

@@ -2,7 +2,7 @@ namespace Spillway.Telemetry.Export;
 
 /// <summary>One peering (or WebSocket client) in the /peers document.</summary>
 /// <param name="Endpoint">The remote endpoint id.</param>
-/// <param name="Name">The remote node name once named (DESIGN section 7), else null.</param>
+/// <param name="Name">The remote node name once named (docs/design.md §7), else null.</param>
 /// <param name="Direction"><see cref="Initiated"/> or <see cref="Accepted"/>.</param>
 /// <param name="Address">The remote address (host:port).</param>
 /// <param name="Capacity">Send-buffer capacity, messages.</param>

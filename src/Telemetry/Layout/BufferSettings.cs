@@ -9,7 +9,7 @@ namespace Spillway.Telemetry.Layout;
 /// </summary>
 public sealed record BufferSettings
 {
-    /// <summary>The DESIGN section 4 defaults.</summary>
+    /// <summary>The docs/design.md §4 defaults.</summary>
     public static BufferSettings Default { get; } = new();
 
     /// <summary>JSON <c>peer_buffer_size</c>: capacity of each peering's send buffer, in messages.</summary>

@@ -6,7 +6,7 @@ using Spillway.Engine.Peering;
 namespace Spillway.Telemetry.Layout;
 
 /// <summary>
-/// A validated cluster layout (DESIGN section 7): every node's name, role, host and ports, plus buffer settings.
+/// A validated cluster layout (docs/design.md §7): every node's name, role, host and ports, plus buffer settings.
 /// Immutable. Equality compares <see cref="Buffers"/> and <see cref="Nodes"/> (in order), not <see cref="Source"/>.
 /// Load one with <see cref="LayoutLoader"/>; the built-in demo cluster is <see cref="DemoLayout.Create"/>.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Spillway.Telemetry.Layout;
 
-/// <summary>The role of a cluster node (DESIGN section 7). Roles decide who dials whom; see <see cref="ClusterLayout.DialTargets"/>.</summary>
+/// <summary>The role of a cluster node (docs/design.md §7). Roles decide who dials whom; see <see cref="ClusterLayout.DialTargets"/>.</summary>
 public enum NodeRole
 {
     /// <summary>JSON <c>"manager"</c>: dials loggers; dialed by workers and proxies.</summary>

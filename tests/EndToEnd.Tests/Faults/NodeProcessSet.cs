@@ -43,6 +43,8 @@ internal sealed class NodeProcessSet : IAsyncDisposable
         {
             ["buffers"] = buffers ?? new JsonObject { ["peer_buffer_size"] = 1000, ["peer_overflow_policy"] = "drop_oldest" },
             ["nodes"] = array,
+            // Without TLS the heartbeat rule decides who keeps a name (with TLS the certificate does): that rule is under test.
+            ["tls"] = "off",
         };
         if (heartbeat is not null) layout["heartbeat"] = heartbeat;
         File.WriteAllText(LayoutPath, layout.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

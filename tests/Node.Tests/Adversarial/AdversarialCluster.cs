@@ -26,7 +26,7 @@ internal sealed class AdversarialCluster : IAsyncDisposable
             new NodeSpec { Name = "manager", Role = NodeRole.Manager, Host = "127.0.0.1", PeeringPort = ports[0], MetricsPort = ports[1],
                 WebSocketPort = ports[2], Limits = limits, Buffers = buffers ?? BufferSettings.Default },
             new NodeSpec { Name = "worker-1", Role = NodeRole.Worker, Host = "127.0.0.1", PeeringPort = ports[3], MetricsPort = ports[4] },
-        ]);
+        ], tls: TlsLayout.Off); // the budgets must hold where nothing else filters strangers: plaintext, the explicit opt-out
     }
 
     public ClusterLayout Layout { get; }

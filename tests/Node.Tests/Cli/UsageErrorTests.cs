@@ -15,7 +15,7 @@ public sealed class UsageErrorTests : IDisposable
 
     public static TheoryData<string[], string> OptionErrors => new()
     {
-        { [], "spillway: no command given; use one of node, demo, top, watch (spillway --help)" },
+        { [], "spillway: no command given; use one of node, demo, top, watch, certs (spillway --help)" },
         { ["--bogus"], "spillway: unknown option '--bogus'; see 'spillway --help'" },
         { ["demo", "--bogus"], "spillway demo: unknown option '--bogus'; see 'spillway demo --help'" },
         { ["demo", "extra"], "spillway demo: unexpected argument 'extra'; see 'spillway demo --help'" },
@@ -96,7 +96,7 @@ public sealed class UsageErrorTests : IDisposable
     {
         var path = Path.Combine(_dir, $"layout-{Guid.NewGuid():N}.json");
         File.WriteAllText(path,
-            $$"""{"nodes":[{"name":"a","role":"manager","host":"{{host}}","peering_port":{{peeringPort}},"metrics_port":{{metricsPort}}}]}""");
+            $$"""{"tls":"off","nodes":[{"name":"a","role":"manager","host":"{{host}}","peering_port":{{peeringPort}},"metrics_port":{{metricsPort}}}]}""");
         return path;
     }
 

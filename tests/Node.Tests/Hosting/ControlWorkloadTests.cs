@@ -21,7 +21,7 @@ public sealed class ControlWorkloadTests
                 Name = "manager", Role = NodeRole.Manager, Host = "127.0.0.1",
                 PeeringPort = ports[0], MetricsPort = ports[1], WebSocketPort = ports[2],
             },
-        ]);
+        ], tls: TlsLayout.Off);
         await using var host = await NodeHost.StartAsync(layout, layout.Get("manager"), new NodeHostOptions { Workload = true },
             NullLoggerFactory.Instance, CancellationToken.None);
 
