@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need when it is missing (Debian's prometheus and
-# prometheus-alertmanager for promtool and the end-to-end test), builds, runs `dotnet test` on the
+# prometheus-alertmanager for promtool and the end-to-end test, iproute2 for the namespace fault tests), builds, runs `dotnet test` on the
 # solution, and ends with one line: `tests: N passed, N failed[, N skipped]`.
 #
 #   ./test.sh                     the suite once (what CI runs)
@@ -67,8 +67,10 @@ stop_started_service() {
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-alertmanager ] || need_apt+=(prometheus-alertmanager)
+# The fault tests run nodes in network namespaces of their own joined by veth links (ip netns, tc tbf).
+{ command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1; } || need_apt+=(iproute2)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "test.sh: installing ${need_apt[*]} (needed by the rule and end-to-end tests)..."
+  echo "test.sh: installing ${need_apt[*]} (needed by the rule, end-to-end and fault tests)..."
   apt_install "${need_apt[@]}" || exit 2
   for pkg in "${need_apt[@]}"; do stop_started_service "$pkg"; done
 fi
