@@ -18,7 +18,7 @@ public sealed class DemoMonitoringTests
     {
         _ = RepoPaths.Prometheus; // a clear failure naming the package when it is missing
         _ = RepoPaths.Alertmanager;
-        var offset = PickFreeOffset();
+        var offset = DemoRuns.PickFreeOffset(DemoPorts, 20_000, 40_000);
         var workDir = Directory.CreateTempSubdirectory("spillway-e2e-demo-monitoring-").FullName;
         // From the repository root, as the README runs it: the demo finds dashboards/ there.
         var demo = ChildProcess.Start("demo", RepoPaths.DotnetHost,
@@ -71,26 +71,12 @@ public sealed class DemoMonitoringTests
                 try { await http.GetStringAsync(prometheusUrl + "/-/healthy"); return (false, "still answers"); }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return (true, ""); }
             }, Context);
-            var kept = Regex.Match(File.ReadAllText(demo.LogPath), @"Logs are kept in (\S+)");
-            if (kept.Success && Path.GetFileName(kept.Groups[1].Value).StartsWith("spillway-demo-", StringComparison.Ordinal) &&
-                Directory.Exists(kept.Groups[1].Value))
-                Directory.Delete(kept.Groups[1].Value, recursive: true);
+            DemoRuns.DeleteKeptLogs(File.ReadAllText(demo.LogPath));
         }
         finally
         {
             await demo.DisposeAsync();
         }
         Directory.Delete(workDir, recursive: true);
-    }
-
-    private static int PickFreeOffset()
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var offset = random.Next(20_000, 40_000);
-            if (DemoPorts.All(p => FreePorts.IsFree(p + offset))) return offset;
-        }
-        throw new InvalidOperationException("found no port offset with all demo and monitoring ports free in 50 attempts");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Spillway.EndToEnd.Tests;
 
@@ -31,7 +30,7 @@ public sealed class DemoSmokeTests
     [Fact]
     public async Task Demo_shows_overflows_to_the_logger_and_stops_all_nodes_on_sigterm()
     {
-        var offset = PickFreeOffset();
+        var offset = DemoRuns.PickFreeOffset([.. MetricsPorts, .. OtherPorts]);
         var workDir = Directory.CreateTempSubdirectory("spillway-e2e-demo-").FullName;
         var demo = ChildProcess.Start("demo", RepoPaths.DotnetHost,
             [RepoPaths.SpillwayDll, "demo", "--no-top", "--port-offset", offset.ToString(CultureInfo.InvariantCulture), "--duration", "300"],
@@ -90,10 +89,7 @@ public sealed class DemoSmokeTests
             // The demo's own log directory ("Logs are kept in <dir>"): ours to clean up.
             var log = File.ReadAllText(demo.LogPath);
             Assert.Contains("all nodes stopped", log);
-            var kept = Regex.Match(log, @"Logs are kept in (\S+)");
-            if (kept.Success && Path.GetFileName(kept.Groups[1].Value).StartsWith("spillway-demo-", StringComparison.Ordinal) &&
-                Directory.Exists(kept.Groups[1].Value))
-                Directory.Delete(kept.Groups[1].Value, recursive: true);
+            DemoRuns.DeleteKeptLogs(log);
             passed = true;
         }
         finally
@@ -102,18 +98,6 @@ public sealed class DemoSmokeTests
             if (passed) Directory.Delete(workDir, recursive: true);
             else Console.Error.WriteLine($"Spillway.EndToEnd.Tests: kept the demo's log in {workDir}");
         }
-    }
-
-    /// <summary>An offset that puts all 11 demo ports on free ports below the kernel's ephemeral range.</summary>
-    private static int PickFreeOffset()
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var offset = random.Next(10_000, 20_000);
-            if (MetricsPorts.Concat(OtherPorts).All(p => FreePorts.IsFree(p + offset))) return offset;
-        }
-        throw new InvalidOperationException("found no port offset with all 11 demo ports free in 50 attempts");
     }
 
     internal sealed record ProcInfo(int Pid, int ParentPid, string CommandLine);

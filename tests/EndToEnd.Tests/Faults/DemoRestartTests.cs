@@ -13,7 +13,7 @@ public sealed class DemoRestartTests
     [Fact]
     public async Task A_node_killed_with_signal_9_is_reported_restarted_and_named_again_while_the_others_keep_running()
     {
-        var offset = PickFreeOffset();
+        var offset = DemoRuns.PickFreeOffset(DemoPorts);
         var workDir = Directory.CreateTempSubdirectory("spillway-e2e-demo-restart-").FullName;
         var demo = ChildProcess.Start("demo", RepoPaths.DotnetHost,
             [RepoPaths.SpillwayDll, "demo", "--no-top", "--port-offset", offset.ToString(CultureInfo.InvariantCulture), "--duration", "120"],
@@ -65,9 +65,7 @@ public sealed class DemoRestartTests
             demo.SendSigterm();
             Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the demo did not stop on SIGTERM.\n{Context()}");
             Assert.True(demo.ExitCode == 0, $"exit code {demo.ExitCode}.\n{Context()}");
-            var kept = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(demo.LogPath), @"Logs are kept in (\S+)");
-            if (kept.Success && Path.GetFileName(kept.Groups[1].Value).StartsWith("spillway-demo-", StringComparison.Ordinal) && Directory.Exists(kept.Groups[1].Value))
-                Directory.Delete(kept.Groups[1].Value, recursive: true);
+            DemoRuns.DeleteKeptLogs(File.ReadAllText(demo.LogPath));
             passed = true;
         }
         finally
@@ -76,16 +74,5 @@ public sealed class DemoRestartTests
             if (passed) Directory.Delete(workDir, recursive: true);
             else Console.Error.WriteLine($"Spillway.EndToEnd.Tests: kept the demo's log in {workDir}");
         }
-    }
-
-    private static int PickFreeOffset()
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var offset = random.Next(10_000, 20_000);
-            if (DemoPorts.All(p => FreePorts.IsFree(p + offset))) return offset;
-        }
-        throw new InvalidOperationException("found no port offset with all 11 demo ports free in 50 attempts");
     }
 }
