@@ -12,7 +12,6 @@ public static class SpillwayMetrics
         "spillway_peer_messages_offered_total",
         "spillway_backpressure_disconnects_total",
         "spillway_peer_buffer_capacity_messages",
-        "spillway_peer_messages_offered_total",
     };
 
     /// <summary>WebSocket aggregates: labelled node only.</summary>
