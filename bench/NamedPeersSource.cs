@@ -15,6 +15,8 @@ internal sealed class NamedPeersSource : ITelemetrySource
 
     public int Series => _names.Length * 5 + 3;
 
+    public int MaxPeerLabelValues => _names.Length;
+
     public void Fill(TelemetrySnapshot snapshot)
     {
         snapshot.NodeName = "worker-1";

@@ -14,6 +14,25 @@ public sealed class OpenTelemetryMetrics : IDisposable
 
     private const string TotalSuffix = "_total";
 
+    /// <summary>
+    /// The lowest cardinality limit set on a Spillway metric stream: the SDK's own default. Families labelled by
+    /// something other than peer stay far below it: refusal reasons are a fixed set, and WebSocket aggregates per
+    /// <c>app</c> are capped by the layout (32 names, plus <c>other</c> and <c>unknown</c>).
+    /// </summary>
+    public const int MinimumCardinalityLimit = 2000;
+
+    /// <summary>
+    /// The cardinality limit (points per metric stream) for a node whose <c>peer</c> label takes at most
+    /// <paramref name="maxPeerLabelValues"/> values: every per-peer family then fits (the SDK keeps its overflow and
+    /// no-tag points outside the limit, so nothing more is needed). The SDK allocates the points up front, about
+    /// 100 bytes each per family, so the limit follows the layout instead of being unbounded.
+    /// </summary>
+    public static int CardinalityLimit(int maxPeerLabelValues)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxPeerLabelValues);
+        return Math.Max(MinimumCardinalityLimit, maxPeerLabelValues);
+    }
+
     private readonly ScrapeSnapshot _snapshot;
     private readonly Meter _meter;
 

@@ -13,15 +13,17 @@ public static class OpenTelemetryMetricsExtensions
     /// <summary>Registers the Spillway meter over a <see cref="ScrapeSnapshot"/> of <paramref name="source"/>.</summary>
     public static IServiceCollection AddSpillwayOpenTelemetryMetrics(this IServiceCollection services, ITelemetrySource source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         services.AddSpillwayScrapeSnapshot(source);
-        return AddCore(services);
+        return AddCore(services, source.MaxPeerLabelValues);
     }
 
     /// <summary>Registers the Spillway meter over <paramref name="snapshot"/>.</summary>
     public static IServiceCollection AddSpillwayOpenTelemetryMetrics(this IServiceCollection services, ScrapeSnapshot snapshot)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         services.AddSpillwayScrapeSnapshot(snapshot);
-        return AddCore(services);
+        return AddCore(services, snapshot.Source.MaxPeerLabelValues);
     }
 
     /// <summary>The exposition format served: the classic Prometheus text format, as the prometheus-net exporter serves.</summary>
@@ -50,7 +52,7 @@ public static class OpenTelemetryMetricsExtensions
             .WithMetadata(new HttpMethodMetadata(["GET"]));
     }
 
-    private static IServiceCollection AddCore(IServiceCollection services)
+    private static IServiceCollection AddCore(IServiceCollection services, int maxPeerLabelValues)
     {
         if (services.Any(d => d.ServiceType == typeof(Registered)))
             return services;
@@ -59,13 +61,16 @@ public static class OpenTelemetryMetricsExtensions
         // This host's meter is told apart from other "Spillway" meters in the process (several nodes in one test
         // process) by its scope: a MeterProvider listens by meter name, so without the view below it would export the
         // instruments of every node in the process.
+        // The same view lifts the SDK's default cardinality limit (2,000 points per metric, beyond which points are
+        // folded into one overflow series): a node peered with more named peers would silently lose series.
         var scope = new object();
+        var cardinalityLimit = OpenTelemetryMetrics.CardinalityLimit(maxPeerLabelValues);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(OpenTelemetryMetrics.MeterName)
             .AddView(instrument =>
-                instrument.Meter.Name == OpenTelemetryMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, scope)
-                    ? MetricStreamConfiguration.Drop
-                    : null)
+                instrument.Meter.Name != OpenTelemetryMetrics.MeterName ? null
+                : ReferenceEquals(instrument.Meter.Scope, scope) ? new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit }
+                : MetricStreamConfiguration.Drop)
             .AddInstrumentation(sp => new OpenTelemetryMetrics(sp.GetRequiredService<ScrapeSnapshot>(), scope))
             .AddPrometheusExporter(options =>
             {

@@ -40,6 +40,9 @@ public sealed class ScrapeSnapshot
         _freshness = freshness ?? DefaultFreshness;
     }
 
+    /// <summary>What this snapshot is filled from.</summary>
+    public ITelemetrySource Source => _source;
+
     /// <summary>The freshness window: a snapshot younger than this is reused instead of refilled.</summary>
     public TimeSpan Freshness => _freshness;
 

@@ -36,7 +36,10 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         _endpoint = endpoint;
         NodeName = nodeName;
         _logger = logger;
-        _names = new PeerNameRegistry(nodeName, layoutNames.ToHashSet(StringComparer.Ordinal));
+        var names = layoutNames.ToHashSet(StringComparer.Ordinal);
+        _names = new PeerNameRegistry(nodeName, names);
+        // Every other layout node, plus "unknown" for unnamed peerings (counted with our own name, which never is a peer).
+        MaxPeerLabelValues = names.Count + 1;
         _isLive = peering => _endpoint.TryGetPeer(peering.EndpointId, out var live) && ReferenceEquals(live, peering);
         endpoint.PeerAdded += OnPeerAdded;
         endpoint.PeerLost += OnPeerLost;
@@ -61,6 +64,9 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     }
 
     public string NodeName { get; }
+
+    /// <summary>The layout's node names plus <c>unknown</c>: peer labels are never anything else (ITelemetrySource).</summary>
+    public int MaxPeerLabelValues { get; }
 
     /// <summary>The node name of a live peering, or null while it is unnamed.</summary>
     public string? NameOf(EndpointId id)

@@ -288,6 +288,62 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task More_named_peers_than_the_sdk_default_cardinality_limit_are_all_served(MetricsExporterKind kind)
+    {
+        // 2,500 peers: above OpenTelemetry's default of 2,000 points per metric, which used to fold the rest into an
+        // overflow series. The source declares its bound the way a 2,500-node layout does (names + "unknown").
+        const int peers = 2500;
+        var names = Enumerable.Range(0, peers).Select(i => $"peer-{i:D4}").ToArray();
+        var source = new TestTelemetrySource(s =>
+        {
+            s.NodeName = "hub";
+            for (var i = 0; i < names.Length; i++)
+            {
+                s.PeerBuffers.Add(new PeerBufferGauges(names[i], i, i + 1, 8192));
+                s.PeerOverflows.Add(new PeerCounter(names[i], i * 3L));
+                s.PeerOffered.Add(new PeerCounter(names[i], i * 5L));
+                s.BackpressureDisconnects.Add(new PeerCounter(names[i], i % 4));
+            }
+            s.WebSocketClients = 1;
+        }) { MaxPeerLabelValues = peers + 1 };
+        await using var host = await ExporterHost.StartAsync(kind, source);
+
+        var scrape = await host.ScrapeParsedAsync();
+
+        var perPeer = new (string Family, Func<int, double> Value)[]
+        {
+            (MetricNames.PeerBufferMessages, i => i),
+            (MetricNames.PeerBufferRecentMaxMessages, i => i + 1),
+            (MetricNames.PeerBufferCapacityMessages, _ => 8192),
+            (MetricNames.PeerBufferOverflowsTotal, i => i * 3),
+            (MetricNames.PeerMessagesOfferedTotal, i => i * 5),
+            (MetricNames.BackpressureDisconnectsTotal, i => i % 4),
+        };
+        foreach (var (family, value) in perPeer)
+        {
+            var samples = scrape.Samples.Where(x => x.Name == family).ToList();
+            Assert.Equal(peers, samples.Count);
+            var byPeer = samples.ToDictionary(x => x.Label(MetricNames.PeerLabel) ?? "(none)", x => x.Value, StringComparer.Ordinal);
+            for (var i = 0; i < peers; i++)
+                Assert.True(byPeer.TryGetValue(names[i], out var got) && got == value(i), $"{family}{{peer={names[i]}}}: {got}, want {value(i)}");
+        }
+        // Exactly those, plus the three node-level WebSocket aggregates: nothing folded into an overflow series.
+        Assert.Equal(peers * perPeer.Length + 3, scrape.WithPrefix(Prefix).Count());
+        Assert.DoesNotContain(scrape.Samples, x => x.Labels.Keys.Any(k => k.Contains("overflow", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Cardinality_limit_follows_the_layout_above_the_sdk_default()
+    {
+        Assert.Equal(OpenTelemetryMetrics.MinimumCardinalityLimit, OpenTelemetryMetrics.CardinalityLimit(0));
+        Assert.Equal(2000, OpenTelemetryMetrics.CardinalityLimit(2000));
+        Assert.Equal(2001, OpenTelemetryMetrics.CardinalityLimit(2001));
+        Assert.Equal(10_001, OpenTelemetryMetrics.CardinalityLimit(10_001));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OpenTelemetryMetrics.CardinalityLimit(-1));
+    }
+
     /// <summary>Asserts the spillway_* samples of <paramref name="scrape"/> are exactly <paramref name="expected"/>, with a readable diff.</summary>
     internal static void AssertKeys(IEnumerable<string> expected, PrometheusText.Exposition scrape, string what = "scrape")
     {

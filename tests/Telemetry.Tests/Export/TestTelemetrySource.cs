@@ -16,6 +16,9 @@ public sealed class TestTelemetrySource : ITelemetrySource
 
     public int Fills { get { lock (_gate) return _fills; } }
 
+    /// <summary>The layout bound this source declares (a small layout unless a test says otherwise).</summary>
+    public int MaxPeerLabelValues { get; init; } = 16;
+
     /// <summary>From now on, Fill writes what <paramref name="fill"/> writes.</summary>
     public void Set(Action<TelemetrySnapshot> fill)
     {

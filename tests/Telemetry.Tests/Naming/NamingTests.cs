@@ -33,6 +33,14 @@ public class NamingTests
     }
 
     [Fact]
+    public async Task Peer_label_bound_is_the_layout_names_plus_unknown()
+    {
+        await using var node = new TestNode("manager");
+        // Four other nodes and "unknown" can be peer labels; counting our own name as well keeps the bound simple.
+        Assert.Equal(TestNode.LayoutNames.Length + 1, node.Telemetry.MaxPeerLabelValues);
+    }
+
+    [Fact]
     public async Task Bogus_hello_names_leave_the_peer_unnamed_and_the_series_bounded()
     {
         var logs = new RecordingLoggerProvider();
