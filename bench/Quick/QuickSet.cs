@@ -9,7 +9,7 @@ namespace Spillway.Bench.Quick;
 /// The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
 /// limits, latency at fixed rates, fan-out and scrape at scale, in one run that prints one table.
 ///
-///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]
+///   quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket,memory,tls]
 /// </summary>
 internal static class QuickSet
 {
@@ -18,13 +18,14 @@ internal static class QuickSet
     private static readonly double[] Rates = [10_000, 100_000, 1_000_000];
     private static readonly int[] FanOut = [1, 4, 16, 64];
     private static readonly int[] ScrapePeers = [10, 100, 1000, 10_000];
+    private static readonly double[] TlsRates = [10_000, 100_000];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var reps = 3;
         var seconds = 3.0;
         var warmup = 1.0;
-        var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape", "websocket"]);
+        var only = new HashSet<string>(["throughput", "latency", "fanout", "scrape", "websocket", "memory", "tls"]);
         var systems = AllSystems;
         for (var i = 0; i < args.Length; i++)
         {
@@ -36,7 +37,7 @@ internal static class QuickSet
                 case "--only": only = [.. args[++i].Split(',')]; break;
                 case "--systems": systems = args[++i].Split(','); break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: quick [--reps N] [--systems spillway,nats,redis] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket,memory,tls]");
                     return 2;
             }
         }
@@ -197,9 +198,77 @@ internal static class QuickSet
         }
         else
             table.Add("websocket: peer -> JSON client, client -> peer msgs/s", "spillway", "not measured", "hook: quick --only websocket", "", "target >= 25% of peering");
-        table.Add("memory per peering, idle (publisher side, managed heap)", "spillway", idle is null ? "not measured" : Stats.Bytes(idle.IdleBytesPerPeering),
-            idle is null ? "run with fanout" : $"{idle.Peers} idle peerings after a forced GC; full: hook quick --only memory");
-        table.Add("TLS vs plaintext throughput and latency", "spillway", "not measured", "hook: quick --only tls");
+        if (idle is not null)
+            table.Add("memory per peering, idle (publisher side, managed heap)", "spillway", Stats.Bytes(idle.IdleBytesPerPeering),
+                $"{idle.Peers} idle peerings of one endpoint after a forced GC");
+
+        if (only.Contains("memory"))
+        {
+            // Idle at the default capacity and at 128x it (the on-demand ring), then full at each bound.
+            var cases = new (string Name, int Capacity, long MaxBytes, int Payload, bool Fill)[]
+            {
+                ("default (8192 msgs, 64 MiB), 64 B", 8192, 64L << 20, 64, true),
+                ("capacity 1,048,576 msgs, 64 B", 1 << 20, 64L << 20, 64, false),
+                ("default (8192 msgs, 64 MiB), 1 KiB", 8192, 64L << 20, 1024, true),
+                ("byte-bounded (8192 msgs, 1 MiB), 1 KiB", 8192, 1L << 20, 1024, true),
+            };
+            PeeringMemoryResult? small = null;
+            foreach (var c in cases)
+            {
+                var r = await PeeringMemory.MeasureAsync(c.Name, c.Capacity, c.MaxBytes, c.Payload, c.Fill);
+                small ??= r;
+                Progress($"memory per peering, {c.Name}: idle {Stats.Bytes(r.IdleBytesPerPeering)}" +
+                    (r.FullBytesPerPeering is { } f ? $", full {Stats.Bytes(f)} ({Stats.F(r.QueuedPerPeering, 0)} msgs / {Stats.Bytes(r.QueuedBytesPerPeering)} queued)" : ""));
+                // Idle does not depend on the payload or the byte bound: one row each for the two capacities.
+                if (c.Payload == cases[0].Payload)
+                    table.Add($"memory per peering, idle: {c.Name}", "spillway", Stats.Bytes(r.IdleBytesPerPeering),
+                        $"{r.Peerings} peerings, one endpoint each, forced GC", "",
+                        c.Capacity > cases[0].Capacity ? $"on-demand ring: {Stats.F(r.IdleBytesPerPeering / small.IdleBytesPerPeering, 2)}x the default's idle" : "");
+                if (r.FullBytesPerPeering is { } full)
+                    table.Add($"memory per peering, full: {c.Name}", "spillway", Stats.Bytes(full),
+                        $"{Stats.F(r.QueuedPerPeering, 0)} msgs / {Stats.Bytes(r.QueuedBytesPerPeering)} queued; receiver stopped", "",
+                        $"{Stats.F(full / Math.Max(1, r.QueuedBytesPerPeering), 2)}x the queued bytes");
+            }
+            loads.Add(LoadAverage());
+        }
+
+        if (only.Contains("tls"))
+        {
+            // Plaintext and mutual TLS 1.3 alternated (A/B), same 1 -> 1 shape as the throughput rows.
+            var modes = new[] { "spillway", "spillway-tls" };
+            var tput = modes.ToDictionary(x => x, _ => new List<double>());
+            for (var rep = 0; rep < reps; rep++)
+                foreach (var mode in rep % 2 == 0 ? modes : modes.Reverse())
+                {
+                    var r = await Trials.ThroughputAsync(mode, 0, 1024, w, m);
+                    tput[mode].Add(r.MsgsPerSecond);
+                    Progress($"rep {rep + 1}/{reps} tls: {mode,-12} 1024 B: {Stats.Rate(r.MsgsPerSecond)}msgs/s, lost {r.Lost:N0}");
+                }
+            var plain = Stats.Median(tput["spillway"]);
+            foreach (var mode in modes)
+            {
+                var median = Stats.Median(tput[mode]);
+                table.Add("TLS: throughput 1024 B, msgs/s", mode == "spillway" ? "spillway plaintext" : "spillway mutual TLS 1.3", Stats.Rate(median),
+                    Stats.Spread(tput[mode], Stats.Rate), "",
+                    mode == "spillway" ? "" : Verdict($"{Stats.F(median / plain * 100)}% of plaintext", median >= 0.5 * plain, ">= 50%"));
+            }
+            foreach (var rate in TlsRates)
+            {
+                var p99 = new Dictionary<string, double>();
+                foreach (var mode in modes)
+                {
+                    var r = await Trials.LatencyAsync(mode, 0, 64, rate, w, m);
+                    p99[mode] = r.P99;
+                    Progress($"tls latency {mode,-12} at {Stats.Rate(rate)}msgs/s: p50 {Stats.F(r.P50)} us, p99 {Stats.F(r.P99)} us, p99.9 {Stats.F(r.P999)} us, lost {r.Lost:N0}");
+                    var sustained = r.SentPerSecond >= 0.95 * rate && r.Lost == 0;
+                    var note = mode == "spillway" ? "" : $"p99 {Stats.F(r.P99 / p99["spillway"], 2)}x plaintext";
+                    if (!sustained) note = ("not sustained; " + note).TrimEnd(' ', ';');
+                    table.Add($"TLS: latency @{Stats.Rate(rate)}msgs/s p50 (p99 / p99.9) us", mode == "spillway" ? "spillway plaintext" : "spillway mutual TLS 1.3",
+                        Stats.F(r.P50), $"p99 {Stats.F(r.P99)} / p99.9 {Stats.F(r.P999)}; sent {Stats.Rate(r.SentPerSecond)}/s", r.Lost.ToString("N0", CultureInfo.InvariantCulture), note);
+                }
+            }
+            loads.Add(LoadAverage());
+        }
 
         loads.Add(LoadAverage());
         Console.WriteLine();

@@ -24,14 +24,15 @@ internal static class SpillwayPeer
     public static int FrameSize(int payload) => FrameCodec.EncodeData(Topic, Value.Of(new string('x', payload))).Length;
 
     /// <summary>Subscribing side: <paramref name="count"/> endpoints, each listening on its own loopback port.</summary>
-    public static (IAsyncDisposable Owner, int[] Ports) StartReceivers(int count, SharedCounters counters, LatencyRecorder? recorder)
+    /// <param name="tls">Mutual TLS identity of every receiver (null: plaintext).</param>
+    public static (IAsyncDisposable Owner, int[] Ports) StartReceivers(int count, SharedCounters counters, LatencyRecorder? recorder, PeerTlsOptions? tls = null)
     {
         var endpoints = new List<SpillwayEndpoint>();
         var subscriptions = new List<IDisposable>();
         var ports = new int[count];
         for (var i = 0; i < count; i++)
         {
-            var endpoint = new SpillwayEndpoint();
+            var endpoint = new SpillwayEndpoint(new EndpointOptions { Tls = tls });
             // Subscribe before listening, so the hello already carries the subscription.
             subscriptions.Add(recorder is null
                 ? endpoint.Subscribe(Topic, (_, _) => counters.Add(SharedCounters.Delivered, 1))
@@ -57,9 +58,10 @@ internal static class SpillwayPeer
 
     /// <summary>Publishing side: one endpoint peered with every port; returns once all peerings are up.</summary>
     /// <param name="dropOldest">The engine's default policy (steady state under overflow: evict the oldest); otherwise drop_newest, which the flow-controlled trials use.</param>
-    public static async Task<IBenchSender> ConnectAsync(int[] ports, int payload, bool dropOldest = false)
+    /// <param name="tls">Mutual TLS identity of the publisher (null: plaintext); the receivers must use the same CA.</param>
+    public static async Task<IBenchSender> ConnectAsync(int[] ports, int payload, bool dropOldest = false, PeerTlsOptions? tls = null)
     {
-        var endpoint = new SpillwayEndpoint(new EndpointOptions { PeerOverflowPolicy = dropOldest ? OverflowPolicy.DropOldest : OverflowPolicy.DropNewest });
+        var endpoint = new SpillwayEndpoint(new EndpointOptions { PeerOverflowPolicy = dropOldest ? OverflowPolicy.DropOldest : OverflowPolicy.DropNewest, Tls = tls });
         var peers = new List<EndpointId>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         endpoint.PeerAdded += (_, e) =>

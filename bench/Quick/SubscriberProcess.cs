@@ -9,7 +9,8 @@ namespace Spillway.Bench.Quick;
 ///
 ///   quick-child SYSTEM ARG COUNTERS-FILE [latency]
 ///
-/// SYSTEM is spillway (ARG = number of listening endpoints), nats or redis (ARG = server port), sink or
+/// SYSTEM is spillway or spillway-tls (ARG = number of listening endpoints; spillway-tls loads the receiver's TLS
+/// identity that <see cref="BenchCertificates.Save"/> wrote beside COUNTERS-FILE), nats or redis (ARG = server port), sink or
 /// echo (raw TCP, ARG unused), or wsnode (a node with the WebSocket gateway: ports peering,http). The child prints "READY port[,port...]" once it can receive, answers
 /// "latency" on stdin with the recorder's summary line and exits on "quit" or end of input.
 /// </summary>
@@ -18,6 +19,9 @@ internal sealed class SubscriberProcess : IDisposable
     private readonly Process _process;
 
     public int[] Ports { get; }
+
+    /// <summary>The child's process id (the memory trial stops and continues it).</summary>
+    public int ProcessId => _process.Id;
 
     private SubscriberProcess(Process process, int[] ports)
     {
@@ -78,6 +82,7 @@ internal sealed class SubscriberProcess : IDisposable
         switch (system)
         {
             case "spillway": (owner, ports) = SpillwayPeer.StartReceivers(arg, counters, recorder); break;
+            case "spillway-tls": (owner, ports) = SpillwayPeer.StartReceivers(arg, counters, recorder, BenchCertificates.Load(counters.Path)); break;
             case "nats": owner = await NatsPeer.StartSubscriberAsync(arg, counters, recorder); ports = [arg]; break;
             case "redis": owner = await RedisPeer.StartSubscriberAsync(arg, counters); ports = [arg]; break;
             case "sink": { (owner, var port) = RawTcp.StartSink(counters); ports = [port]; break; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Spillway.Engine.Peering;
 
 namespace Spillway.Bench.Quick;
 
@@ -21,9 +22,27 @@ internal static class Trials
 {
     private const int CheckEvery = 256;
 
-    public static async Task<IBenchSender> ConnectAsync(string system, SubscriberProcess child, int serverPort, int payload) => system switch
+    /// <summary>
+    /// The subscriber process of <paramref name="system"/> and what it takes to connect to it: for <c>spillway-tls</c>
+    /// (Spillway over mutual TLS 1.3) a throwaway CA, the receiver's identity handed over in files beside the
+    /// counters (deleted once the child has loaded them), and the publisher's identity returned.
+    /// </summary>
+    private static async Task<(SubscriberProcess Child, PeerTlsOptions? Tls)> StartSubscriberAsync(string system, int serverPort, SharedCounters counters, bool latency)
     {
-        "spillway" => await SpillwayPeer.ConnectAsync(child.Ports, payload),
+        PeerTlsOptions? tls = null;
+        if (system == "spillway-tls")
+        {
+            var (publisher, receiver) = BenchCertificates.Create();
+            BenchCertificates.Save(receiver, counters.Path);
+            tls = publisher;
+        }
+        try { return (await SubscriberProcess.StartAsync(system, system.StartsWith("spillway", StringComparison.Ordinal) ? 1 : serverPort, counters, latency), tls); }
+        finally { if (tls is not null) BenchCertificates.Delete(counters.Path); }
+    }
+
+    private static async Task<IBenchSender> ConnectAsync(string system, SubscriberProcess child, int serverPort, int payload, PeerTlsOptions? tls) => system switch
+    {
+        "spillway" or "spillway-tls" => await SpillwayPeer.ConnectAsync(child.Ports, payload, tls: tls),
         "nats" => await NatsPeer.ConnectAsync(serverPort, payload),
         "redis" => await RedisPeer.ConnectAsync(serverPort, payload),
         _ => throw new ArgumentException($"unknown system {system}", nameof(system)),
@@ -32,8 +51,9 @@ internal static class Trials
     public static async Task<ThroughputResult> ThroughputAsync(string system, int serverPort, int payload, TimeSpan warmup, TimeSpan measure)
     {
         using var counters = SharedCounters.Create();
-        using var child = await SubscriberProcess.StartAsync(system, system == "spillway" ? 1 : serverPort, counters, latency: false);
-        await using var sender = await ConnectAsync(system, child, serverPort, payload);
+        var (child, tls) = await StartSubscriberAsync(system, serverPort, counters, latency: false);
+        using var _ = child;
+        await using var sender = await ConnectAsync(system, child, serverPort, payload, tls);
         // In flight at most ~4 MiB (or 64 k messages): inside Redis's default pubsub output-buffer limit.
         var window = Math.Clamp((4 << 20) / payload, 1024, 65536);
         long published = 0, stalls = 0;
@@ -118,8 +138,9 @@ internal static class Trials
     public static async Task<LatencyResult> LatencyAsync(string system, int serverPort, int payload, double rate, TimeSpan warmup, TimeSpan measure)
     {
         using var counters = SharedCounters.Create();
-        using var child = await SubscriberProcess.StartAsync(system, system == "spillway" ? 1 : serverPort, counters, latency: true);
-        await using var sender = await ConnectAsync(system, child, serverPort, payload);
+        var (child, tls) = await StartSubscriberAsync(system, serverPort, counters, latency: true);
+        using var _ = child;
+        await using var sender = await ConnectAsync(system, child, serverPort, payload, tls);
         var freq = (double)Stopwatch.Frequency;
         var ticksPerMessage = freq / rate;
         long sent = 0;

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Spillway.Engine.Buffers;
+using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
+
+namespace Spillway.Bench.Quick;
+
+internal sealed record PeeringMemoryResult(string Case, int Peerings, double IdleBytesPerPeering, double? FullBytesPerPeering,
+    double QueuedPerPeering, double QueuedBytesPerPeering);
+
+/// <summary>
+/// Managed heap of the publishing process per peering, idle and with its send buffer at its bound. Every peering has
+/// its own publishing endpoint (so each holds its own frames, the worst case: fan-out would share one frame between
+/// peerings), all peered with receivers in a second process. "Full": the receiving process is stopped (SIGSTOP), the
+/// publishers publish until each drop_newest buffer refuses pushes and is still at its message or byte bound after a
+/// pause (so the kernel's socket buffers are full too: that memory is the kernel's, not counted here), then the heap is measured after a forced GC and the process continued.
+/// The frames the drain loop already took out of the buffer for its current socket write (at most
+/// <see cref="EndpointOptions.DrainBatchBytes"/>) are counted as well: they are part of what a stalled peering holds.
+/// </summary>
+internal static class PeeringMemory
+{
+    public const int Peerings = 4;
+    private const long RefusalsWhenFull = 1000;
+
+    public static async Task<PeeringMemoryResult> MeasureAsync(string name, int capacity, long maxBytes, int payload, bool fill)
+    {
+        using var counters = SharedCounters.Create();
+        using var child = await SubscriberProcess.StartAsync("spillway", Peerings, counters, latency: false);
+        // A stopped receiver sends no heartbeats: keep the peerings up for the few seconds of the measurement.
+        var options = new EndpointOptions
+        {
+            PeerBufferSize = capacity,
+            PeerBufferBytes = maxBytes,
+            PeerOverflowPolicy = OverflowPolicy.DropNewest,
+            HeartbeatTimeout = TimeSpan.FromMinutes(5),
+        };
+        var endpoints = new List<SpillwayEndpoint>();
+        for (var i = 0; i < Peerings; i++) endpoints.Add(new SpillwayEndpoint(options));
+        try
+        {
+            var value = Value.Of(new string('x', payload));
+            var heap0 = GC.GetTotalMemory(forceFullCollection: true);
+            var peers = new EndpointId[Peerings];
+            for (var i = 0; i < Peerings; i++) peers[i] = await PeerAsync(endpoints[i], child.Ports[i]);
+            await Task.Delay(200); // hellos exchanged, drain loops parked
+            var idle = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / Peerings;
+            if (!fill) return new PeeringMemoryResult(name, Peerings, idle, null, 0, 0);
+
+            Signal("STOP", child.ProcessId);
+            try
+            {
+                var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+                var frame = SpillwayPeer.FrameSize(payload);
+                for (var i = 0; i < Peerings; i++)
+                {
+                    // Full = still at its bound after a pause without publishing: while the kernel's socket buffers
+                    // (several MiB on loopback) still take data, the drain loop empties the buffer again.
+                    while (true)
+                    {
+                        var refused = Stats(endpoints[i], peers[i]).Overflows;
+                        while (Stats(endpoints[i], peers[i]).Overflows < refused + RefusalsWhenFull)
+                        {
+                            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"{name}: peering {i} never filled its buffer");
+                            for (var k = 0; k < 256; k++) endpoints[i].Publish(SpillwayPeer.Topic, value);
+                        }
+                        await Task.Delay(100);
+                        var row = Stats(endpoints[i], peers[i]);
+                        if (row.Queued == capacity || row.QueuedBytes + frame > maxBytes) break;
+                    }
+                }
+                var full = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / Peerings;
+                var rows = endpoints.Select((e, i) => Stats(e, peers[i])).ToList();
+                return new PeeringMemoryResult(name, Peerings, idle, full, rows.Average(r => r.Queued), rows.Average(r => (double)r.QueuedBytes));
+            }
+            finally { Signal("CONT", child.ProcessId); }
+        }
+        finally
+        {
+            foreach (var e in endpoints) await e.DisposeAsync();
+        }
+    }
+
+    private static PeeringStats Stats(SpillwayEndpoint endpoint, EndpointId peer) =>
+        endpoint.TryGetPeeringStats(peer, out var row) ? row : throw new InvalidOperationException("the peering was lost while its buffer filled");
+
+    private static async Task<EndpointId> PeerAsync(SpillwayEndpoint endpoint, int port)
+    {
+        var added = new TaskCompletionSource<EndpointId>(TaskCreationOptions.RunContinuationsAsynchronously);
+        endpoint.PeerAdded += (_, e) => added.TrySetResult(e.Peer.EndpointId);
+        endpoint.Peer(IPAddress.Loopback.ToString(), port);
+        return await added.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>kill -STOP / -CONT: the receiving process stops reading without closing anything.</summary>
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {pid} exited with {kill.ExitCode}");
+    }
+}
