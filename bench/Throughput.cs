@@ -12,13 +12,14 @@ namespace Spillway.Bench;
 /// Loopback throughput of two real endpoints peered over 127.0.0.1 TCP (not BenchmarkDotNet).
 ///
 ///   throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process] [--tls]
-///   throughput --receiver PORT           (the child half of --two-process; PORT 0 = any free port)
+///   throughput --receiver PORT [--tls-files PREFIX]  (the child half of --two-process; PORT 0 = any free port)
 ///
 /// One publisher thread publishes (topic "bench/tp", StringValue of PAYLOAD ASCII characters) in a loop;
 /// the receiver counts messages in a Subscribe handler. The publisher's peering uses drop_newest with the
 /// default capacity 8192, and the publisher backs off (checks every 256 messages) whenever the buffer is
 /// more than half full, so what is measured is delivered throughput; any overflow is reported.
-/// --tls (in-process only) peers over mutual TLS 1.3 with certificates made at start (BenchCertificates).
+/// --tls peers over mutual TLS 1.3 with certificates made at start (BenchCertificates); with --two-process the
+/// receiver's identity goes to the child in two temporary files (--tls-files), deleted once it is listening.
 /// </summary>
 internal static class Throughput
 {
@@ -33,6 +34,7 @@ internal static class Throughput
         var twoProcess = false;
         var tls = false;
         int? receiverPort = null;
+        string? tlsFiles = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -43,18 +45,14 @@ internal static class Throughput
                 case "--two-process": twoProcess = true; break;
                 case "--tls": tls = true; break;
                 case "--receiver": receiverPort = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tls-files": tlsFiles = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process] | throughput --receiver PORT");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--seconds N] [--warmup N] [--payload BYTES] [--two-process] [--tls] | throughput --receiver PORT [--tls-files PREFIX]");
                     return 2;
             }
         }
-        if (receiverPort is { } port) return await RunReceiverAsync(port);
-        if (tls && twoProcess)
-        {
-            Console.Error.WriteLine("--tls runs in-process only");
-            return 2;
-        }
-        return twoProcess ? await RunTwoProcessAsync(seconds, warmup, payload) : await RunInProcessAsync(seconds, warmup, payload, tls);
+        if (receiverPort is { } port) return await RunReceiverAsync(port, tlsFiles is null ? null : BenchCertificates.Load(tlsFiles));
+        return twoProcess ? await RunTwoProcessAsync(seconds, warmup, payload, tls) : await RunInProcessAsync(seconds, warmup, payload, tls);
     }
 
     // ---- receiver --------------------------------------------------------------------------------
@@ -71,9 +69,9 @@ internal static class Throughput
     }
 
     /// <summary>Child process: listens, prints "READY port", answers each "count" line on stdin with its total.</summary>
-    private static async Task<int> RunReceiverAsync(int port)
+    private static async Task<int> RunReceiverAsync(int port, PeerTlsOptions? tls)
     {
-        var (endpoint, counter, subscription) = NewReceiver();
+        var (endpoint, counter, subscription) = NewReceiver(tls);
         await using (endpoint)
         using (subscription)
         {
@@ -106,8 +104,10 @@ internal static class Throughput
         }
     }
 
-    private static async Task<int> RunTwoProcessAsync(int seconds, int warmup, int payload)
+    private static async Task<int> RunTwoProcessAsync(int seconds, int warmup, int payload, bool tls)
     {
+        var certificates = tls ? BenchCertificates.Create() : default;
+        var tlsFiles = Path.Combine(Path.GetTempPath(), $"spillway-bench-{Environment.ProcessId}");
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var start = new ProcessStartInfo(self)
         {
@@ -119,10 +119,17 @@ internal static class Throughput
         if (string.Equals(Path.GetFileNameWithoutExtension(self), "dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(typeof(Throughput).Assembly.Location);
         foreach (var a in new[] { "throughput", "--receiver", "0" }) start.ArgumentList.Add(a);
+        if (tls)
+        {
+            BenchCertificates.Save(certificates.Receiver, tlsFiles);
+            start.ArgumentList.Add("--tls-files");
+            start.ArgumentList.Add(tlsFiles);
+        }
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the receiver process");
         try
         {
             var ready = await child.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("receiver exited before it was ready");
+            if (tls) BenchCertificates.Delete(tlsFiles);
             if (!ready.StartsWith("READY ", StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected receiver output: {ready}");
             var port = int.Parse(ready["READY ".Length..], CultureInfo.InvariantCulture);
             long Delivered()
@@ -131,10 +138,12 @@ internal static class Throughput
                 child.StandardInput.Flush();
                 return long.Parse(child.StandardOutput.ReadLine() ?? "0", CultureInfo.InvariantCulture);
             }
-            return await RunPublisherAsync($"two processes (receiver pid {child.Id})", port, Delivered, seconds, warmup, payload);
+            return await RunPublisherAsync($"two processes (receiver pid {child.Id}){(tls ? ", mutual TLS 1.3" : "")}", port, Delivered, seconds, warmup, payload,
+                certificates.Publisher);
         }
         finally
         {
+            if (tls) BenchCertificates.Delete(tlsFiles);
             try { child.StandardInput.WriteLine("quit"); child.StandardInput.Flush(); } catch (IOException) { }
             if (!child.WaitForExit(5000)) child.Kill();
         }
