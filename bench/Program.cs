@@ -16,6 +16,10 @@ if (args.Length > 0 && args[0] == "quick")
     return await Spillway.Bench.Quick.QuickSet.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "quick-child")
     return await Spillway.Bench.Quick.SubscriberProcess.RunChildAsync(args[1..]);
+// `scrape [--peers N] [--exporter opentelemetry|prometheus-net] [--rounds R]` repeats the quick set's scrape
+// measurement (Quick/ScrapeAtScale.cs), for A/B runs and profiling.
+if (args.Length > 0 && args[0] == "scrape")
+    return await Spillway.Bench.Quick.ScrapeAtScale.RunAsync(args[1..]);
 // `limits` measures issue 11's memory targets (LimitsMemory.cs).
 if (args.Length > 0 && args[0] == "limits")
     return await LimitsMemory.RunAsync();

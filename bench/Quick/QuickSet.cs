@@ -170,7 +170,7 @@ internal static class QuickSet
                     var verdict = peers == 1000 && exporter == MetricsExporterKind.OpenTelemetry ? Verdict($"{Stats.F(r.Milliseconds, 2)} ms", r.Milliseconds < 3, "< 3 ms") : "";
                     if (r.Series != r.ExpectedSeries) verdict = ($"SERVED {r.Series} of {r.ExpectedSeries} series; " + verdict).TrimEnd(' ', ';');
                     table.Add($"scrape {peers} peers ({r.ExpectedSeries} series), ms", name, Stats.F(r.Milliseconds, 2),
-                        $"min {Stats.F(r.MinMilliseconds, 2)}; {Stats.Bytes(r.Bytes)}, {Stats.Bytes(r.AllocatedBytes)} alloc, {Stats.F(r.Milliseconds * 1e6 / r.Series, 0)} ns/series", "", verdict);
+                        $"min {Stats.F(r.MinMilliseconds, 2)}, cpu {Stats.F(r.CpuMilliseconds, 2)}; {Stats.Bytes(r.Bytes)}, {Stats.Bytes(r.AllocatedBytes)} alloc, {Stats.F(r.Milliseconds * 1e6 / r.Series, 0)} ns/series", "", verdict);
                 }
             // Linear in series: the cost per series at 10,000 peers within 2x of that at 1,000.
             var (k1, k10) = (otel.First(r => r.Peers == 1000), otel.First(r => r.Peers == 10_000));
