@@ -48,7 +48,8 @@ public class ScrapeBenchmarks
         {
             var body = await _http.GetStringAsync(url);
             var series = body.Split('\n').Count(l => l.StartsWith("spillway_", StringComparison.Ordinal));
-            // OpenTelemetry caps series per metric (its cardinality limit): shown, not hidden.
+            // An exporter that caps series per metric (OpenTelemetry's cardinality limit, before the exporter's view
+            // raised it to the source's bound) shows here: not hidden.
             if (series != Peers * 5 + 3) Console.WriteLine($"// WARNING {url} served {series} spillway series, expected {Peers * 5 + 3}");
         }
     }

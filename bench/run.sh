@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The quick set (issue 14): Spillway side by side with nats-server and redis-server, the loopback
-# limits, latency, fan-out and scrape at scale; one table at the end. Under 10 minutes on 2 cores.
+# limits, latency, fan-out, scrape at scale, the WebSocket path, memory per peering and TLS; one table at the end.
+# Under 10 minutes on 2 cores.
 #
-#   bench/run.sh [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket] [--systems spillway,nats,redis]
+#   bench/run.sh [--reps N] [--seconds S] [--warmup S] [--only throughput,latency,fanout,scrape,websocket,memory,tls] [--systems spillway,nats,redis]
 #
 # Installs the Debian packages nats-server and redis-server when missing. The bench starts its own
 # instances on free loopback ports (persistence off) and stops them at the end; nothing is left running.
