@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Spillway.Telemetry.Export;
 
@@ -36,30 +38,40 @@ public sealed class OpenTelemetryMetrics : IDisposable
 
     private readonly ScrapeSnapshot _snapshot;
     private readonly Meter _meter;
+    private readonly int _cardinalityLimit;
+    private readonly ILogger _logger;
+    private int _warnedOverLimit;
 
     /// <param name="snapshot">What the callbacks read.</param>
     /// <param name="scope">
     /// The meter's scope (see <see cref="MeterOptions.Scope"/>): lets a MeterProvider tell this meter apart from other
     /// meters named <see cref="MeterName"/> in the same process (several nodes in one test process).
     /// </param>
-    public OpenTelemetryMetrics(ScrapeSnapshot snapshot, object? scope = null)
+    /// <param name="cardinalityLimit">
+    /// The limit the MeterProvider's view sets on these instruments: a family with more series than this would lose
+    /// some in the SDK, so a warning is logged (once) instead of dropping them silently.
+    /// </param>
+    /// <param name="logger">Where that warning goes.</param>
+    public OpenTelemetryMetrics(ScrapeSnapshot snapshot, object? scope = null, int cardinalityLimit = int.MaxValue, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _snapshot = snapshot;
+        _cardinalityLimit = cardinalityLimit;
+        _logger = logger ?? NullLogger.Instance;
         _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
 
         _meter.CreateObservableGauge(MetricNames.PeerBufferMessages,
-            () => PerPeerGauge(static g => g.Queued), unit: null, description: MetricNames.PeerBufferMessagesHelp);
+            () => PerPeerGauge(MetricNames.PeerBufferMessages, static g => g.Queued), unit: null, description: MetricNames.PeerBufferMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferRecentMaxMessages,
-            () => PerPeerGauge(static g => g.RecentMax), unit: null, description: MetricNames.PeerBufferRecentMaxMessagesHelp);
+            () => PerPeerGauge(MetricNames.PeerBufferRecentMaxMessages, static g => g.RecentMax), unit: null, description: MetricNames.PeerBufferRecentMaxMessagesHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerBufferOverflowsTotal),
-            () => PerPeerCounter(static s => s.PeerOverflows), unit: null, description: MetricNames.PeerBufferOverflowsHelp);
+            () => PerPeerCounter(MetricNames.PeerBufferOverflowsTotal, static s => s.PeerOverflows), unit: null, description: MetricNames.PeerBufferOverflowsHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerMessagesOfferedTotal),
-            () => PerPeerCounter(static s => s.PeerOffered), unit: null, description: MetricNames.PeerMessagesOfferedHelp);
+            () => PerPeerCounter(MetricNames.PeerMessagesOfferedTotal, static s => s.PeerOffered), unit: null, description: MetricNames.PeerMessagesOfferedHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.BackpressureDisconnectsTotal),
-            () => PerPeerCounter(static s => s.BackpressureDisconnects), unit: null, description: MetricNames.BackpressureDisconnectsHelp);
+            () => PerPeerCounter(MetricNames.BackpressureDisconnectsTotal, static s => s.BackpressureDisconnects), unit: null, description: MetricNames.BackpressureDisconnectsHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferCapacityMessages,
-            () => PerPeerGauge(static g => g.Capacity), unit: null, description: MetricNames.PeerBufferCapacityMessagesHelp);
+            () => PerPeerGauge(MetricNames.PeerBufferCapacityMessages, static g => g.Capacity), unit: null, description: MetricNames.PeerBufferCapacityMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClients,
             () => NodeValue(static s => s.WebSocketClients), unit: null, description: MetricNames.WebSocketClientsHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClientBufferRecentMaxMessages,
@@ -79,24 +91,37 @@ public sealed class OpenTelemetryMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private List<Measurement<long>> PerPeerGauge(Func<PeerBufferGauges, long> value) =>
-        _snapshot.Read(value, static (s, value) =>
+    private List<Measurement<long>> PerPeerGauge(string family, Func<PeerBufferGauges, long> value) =>
+        WithinLimit(family, _snapshot.Read(value, static (s, value) =>
         {
             var list = new List<Measurement<long>>(s.PeerBuffers.Count);
             foreach (var g in s.PeerBuffers)
                 list.Add(PeerMeasurement(value(g), s.NodeName, g.Peer));
             return list;
-        });
+        }));
 
-    private List<Measurement<long>> PerPeerCounter(Func<TelemetrySnapshot, List<PeerCounter>> counters) =>
-        _snapshot.Read(counters, static (s, counters) =>
+    private List<Measurement<long>> PerPeerCounter(string family, Func<TelemetrySnapshot, List<PeerCounter>> counters) =>
+        WithinLimit(family, _snapshot.Read(counters, static (s, counters) =>
         {
             var source = counters(s);
             var list = new List<Measurement<long>>(source.Count);
             foreach (var c in source)
                 list.Add(PeerMeasurement(c.Value, s.NodeName, c.Peer));
             return list;
-        });
+        }));
+
+    /// <summary>
+    /// A source that names more peers than it declared (<see cref="ITelemetrySource.MaxPeerLabelValues"/>) would lose
+    /// series past the view's limit without a trace: say so once, in the log.
+    /// </summary>
+    private List<Measurement<long>> WithinLimit(string family, List<Measurement<long>> measurements)
+    {
+        if (measurements.Count > _cardinalityLimit && Interlocked.Exchange(ref _warnedOverLimit, 1) == 0)
+            _logger.LogWarning("{Family} has {Series} series, more than the exporter's cardinality limit of {Limit}: "
+                + "OpenTelemetry folds the rest into one overflow series; the telemetry source declared fewer peer names than it exports",
+                family, measurements.Count, _cardinalityLimit);
+        return measurements;
+    }
 
     private List<Measurement<long>> NodeValue(Func<TelemetrySnapshot, long> value) =>
         _snapshot.Read(value, static (s, value) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 namespace Spillway.Telemetry.Export;
@@ -71,7 +72,8 @@ public static class OpenTelemetryMetricsExtensions
                 instrument.Meter.Name != OpenTelemetryMetrics.MeterName ? null
                 : ReferenceEquals(instrument.Meter.Scope, scope) ? new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit }
                 : MetricStreamConfiguration.Drop)
-            .AddInstrumentation(sp => new OpenTelemetryMetrics(sp.GetRequiredService<ScrapeSnapshot>(), scope))
+            .AddInstrumentation(sp => new OpenTelemetryMetrics(sp.GetRequiredService<ScrapeSnapshot>(), scope, cardinalityLimit,
+                sp.GetService<ILoggerFactory>()?.CreateLogger<OpenTelemetryMetrics>()))
             .AddPrometheusExporter(options =>
             {
                 options.ScopeInfoEnabled = false;               // no otel_scope_* labels on the series

@@ -332,6 +332,28 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         // Exactly those, plus the three node-level WebSocket aggregates: nothing folded into an overflow series.
         Assert.Equal(peers * perPeer.Length + 3, scrape.WithPrefix(Prefix).Count());
         Assert.DoesNotContain(scrape.Samples, x => x.Labels.Keys.Any(k => k.Contains("overflow", StringComparison.Ordinal)));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("cardinality limit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_source_exporting_more_peers_than_it_declared_is_logged_not_silent()
+    {
+        // Declares a small layout (limit: the SDK default of 2,000) but fills 2,100 peers: a bug in the source.
+        var source = new TestTelemetrySource(s =>
+        {
+            s.NodeName = "hub";
+            for (var i = 0; i < 2100; i++) s.PeerBuffers.Add(new PeerBufferGauges($"peer-{i:D4}", 1, 1, 8192));
+        });
+        await using var host = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
+
+        await host.ScrapeAsync();
+        await host.ScrapeAsync();
+
+        var warnings = host.Logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("cardinality limit", StringComparison.Ordinal)).ToList();
+        // Once, not once per family and scrape; the first family over the limit is named.
+        var warning = Assert.Single(warnings);
+        Assert.Contains("has 2100 series, more than the exporter's cardinality limit of 2000", warning.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spillway_peer_buffer_", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
