@@ -38,6 +38,8 @@ public sealed class OpenTelemetryMetrics : IDisposable
             () => PerPeerCounter(static s => s.PeerOffered), unit: null, description: MetricNames.PeerMessagesOfferedHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.BackpressureDisconnectsTotal),
             () => PerPeerCounter(static s => s.BackpressureDisconnects), unit: null, description: MetricNames.BackpressureDisconnectsHelp);
+        _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerMessagesDiscardedTotal),
+            () => PerPeerCounter(static s => s.PeerDiscarded), unit: null, description: MetricNames.PeerMessagesDiscardedHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferCapacityMessages,
             () => PerPeerGauge(static g => g.Capacity), unit: null, description: MetricNames.PeerBufferCapacityMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClients,
