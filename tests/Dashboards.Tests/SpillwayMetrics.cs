@@ -11,6 +11,7 @@ public static class SpillwayMetrics
         "spillway_peer_buffer_overflows_total",
         "spillway_peer_messages_offered_total",
         "spillway_backpressure_disconnects_total",
+        "spillway_peer_messages_discarded_total",
         "spillway_peer_buffer_capacity_messages",
     };
 

@@ -32,6 +32,8 @@ internal sealed class SendBuffer<T>
     private long _offered;
     private long _overflows;
     private bool _closed;
+    // Queued items a disconnect overflow cleared: reported by Close as discarded, so they stay on the books.
+    private int _clearedByOverflow;
 
     public SendBuffer(int capacity, OverflowPolicy policy, CoarseClock clock, TimeSpan statsResetInterval,
         long maxBytes = long.MaxValue, Func<T, int>? sizeOf = null)
@@ -135,6 +137,7 @@ internal sealed class SendBuffer<T>
                 return PushOutcome.DroppedNewest;
             default:
                 _overflows++;
+                _clearedByOverflow = _count;
                 ClearLocked();
                 _closed = true;
                 return PushOutcome.OverflowDisconnect;
@@ -180,13 +183,17 @@ internal sealed class SendBuffer<T>
     /// <summary>Wakes the drain loop without queuing anything (e.g. a control frame is waiting beside the buffer).</summary>
     public void Wake() => _signal.Set();
 
-    /// <summary>Closes the buffer and discards what was queued; returns how many messages were discarded.</summary>
+    /// <summary>
+    /// Closes the buffer and discards what was queued; returns how many messages were discarded, including those a
+    /// disconnect overflow cleared just before (offered = taken + overflows + queued + discarded). Later calls return 0.
+    /// </summary>
     public int Close()
     {
         int discarded;
         lock (_lock)
         {
-            discarded = _count;
+            discarded = _count + _clearedByOverflow;
+            _clearedByOverflow = 0;
             ClearLocked();
             _closed = true;
         }

@@ -85,7 +85,7 @@ internal static class DemoCommand
             var watch = supervisor.RunAsync(stop);
             try
             {
-                if (showTop) await ShowLiveViewAsync(layout, monitoring, stop.Token);
+                if (showTop) await ShowLiveViewAsync(layout, monitoring, () => supervisor.Restarts, stop.Token);
                 else await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException) { }
@@ -107,11 +107,13 @@ internal static class DemoCommand
         return exitCode;
     }
 
-    private static async Task ShowLiveViewAsync(ClusterLayout layout, DemoMonitoring? monitoring, CancellationToken token)
+    private static async Task ShowLiveViewAsync(ClusterLayout layout, DemoMonitoring? monitoring,
+        Func<IReadOnlyDictionary<string, int>> restarts, CancellationToken token)
     {
         var title = "spillway demo" + (monitoring is null ? "" : $"  prometheus {monitoring.PrometheusUrl}") + "  Ctrl-C stops";
-        // The nodes are starting as the view opens: "starting", not DOWN, for their first 30 s.
-        await TopLoop.RunOnAlternateScreenAsync(TopLoop.FromLayout(layout), Console.Out, token, title, new TopHistory());
+        // The nodes are starting as the view opens: "starting", not DOWN, for their first 30 s. Each node's line shows
+        // how often the supervisor restarted it.
+        await TopLoop.RunOnAlternateScreenAsync(TopLoop.FromLayout(layout), Console.Out, token, title, new TopHistory(), restarts);
     }
 
     private static string Banner(ClusterLayout layout, MetricsExporterKind exporter, string workDir, string layoutPath, bool showTop,

@@ -37,6 +37,7 @@ public static class TopLoop
     /// <param name="width">Screen width, asked before every frame; null = <see cref="TerminalWidth"/>.</param>
     /// <param name="httpClient">Client for the polls (not disposed); null = the poller's own.</param>
     /// <param name="timeProvider">Clock for polls and the refresh timer; null = the system clock.</param>
+    /// <param name="restarts">Asked before every frame: restart counts by node name (the demo's supervisor); null = none shown.</param>
     public static async Task RunAsync(
         IReadOnlyList<NodeTarget> targets,
         TextWriter output,
@@ -48,7 +49,8 @@ public static class TopLoop
         TimeProvider? timeProvider = null,
         string? title = null,
         Func<int>? height = null,
-        TopHistory? history = null)
+        TopHistory? history = null,
+        Func<IReadOnlyDictionary<string, int>>? restarts = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(output);
@@ -72,7 +74,7 @@ public static class TopLoop
                 seen.Add(current);
                 int columns = Math.Max(20, widthOf());
                 int rows = Math.Max(3, heightOf());
-                string screen = TopRenderer.Render(current, seen, columns, title is null ? rows : rows - 1, ansi);
+                string screen = TopRenderer.Render(current, seen, columns, title is null ? rows : rows - 1, ansi, restarts?.Invoke());
                 if (title is not null) screen = TopRenderer.Truncate(title, columns) + "\n" + screen;
                 string frame = ansi ? ClearScreen + screen
                     : first ? screen
@@ -94,13 +96,13 @@ public static class TopLoop
     /// scrollback, and the shell's screen comes back as it was when the view ends.
     /// </summary>
     public static async Task RunOnAlternateScreenAsync(IReadOnlyList<NodeTarget> targets, TextWriter output, CancellationToken ct,
-        string? title = null, TopHistory? history = null)
+        string? title = null, TopHistory? history = null, Func<IReadOnlyDictionary<string, int>>? restarts = null)
     {
         if (ct.IsCancellationRequested) return;
         await output.WriteAsync(EnterAlternateScreen.AsMemory(), CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await RunAsync(targets, output, ansi: true, ct, title: title, history: history).ConfigureAwait(false);
+            await RunAsync(targets, output, ansi: true, ct, title: title, history: history, restarts: restarts).ConfigureAwait(false);
         }
         finally
         {

@@ -57,7 +57,11 @@ public static class TopRenderer
     /// <param name="width">Terminal width in columns (at least 1).</param>
     /// <param name="height">Terminal height in lines: blank lines go first, then the last lines, replaced by a line saying how many.</param>
     /// <param name="ansi">Highlight overflowing rows and down nodes in red.</param>
-    public static string Render(IReadOnlyList<NodeStatus> current, TopHistory history, int width, int height, bool ansi)
+    /// <param name="restarts">How often each node was restarted by whoever runs it (the demo), by node name; nodes not
+    /// listed (or listed with 0) show no mark. Shown on the node's line as <c>restarts N</c>, before the endpoint so that a
+    /// narrow screen cuts the endpoint first.</param>
+    public static string Render(IReadOnlyList<NodeStatus> current, TopHistory history, int width, int height, bool ansi,
+        IReadOnlyDictionary<string, int>? restarts = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(history);
@@ -87,7 +91,7 @@ public static class TopRenderer
         {
             if (!firstBlock) lines.Add(("", false));
             firstBlock = false;
-            lines.Add((NodeLine(status), false));
+            lines.Add((NodeLine(status, restarts?.GetValueOrDefault(status.Name) ?? 0), false));
             if (status.IsDown || status.Report is null)
             {
                 lines.Add(history.IsStarting(status.Name, now)
@@ -202,9 +206,10 @@ public static class TopRenderer
         return $"spillway top  {time}  nodes up {up}/{current.Count}  rates over {((long)Math.Min(history.Window.TotalSeconds, 99999)).ToString(Inv)} s";
     }
 
-    private static string NodeLine(NodeStatus status)
+    private static string NodeLine(NodeStatus status, int restarts)
     {
         var sb = new StringBuilder(Clean(status.Name));
+        if (restarts > 0) sb.Append("  restarts ").Append(restarts.ToString(Inv));
         if (status.Report is { } report && !status.IsDown)
         {
             if (!string.Equals(report.Node, status.Name, StringComparison.Ordinal))

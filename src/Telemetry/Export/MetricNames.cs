@@ -13,6 +13,7 @@ public static class MetricNames
     public const string PeerBufferOverflowsTotal = "spillway_peer_buffer_overflows_total";
     public const string PeerMessagesOfferedTotal = "spillway_peer_messages_offered_total";
     public const string BackpressureDisconnectsTotal = "spillway_backpressure_disconnects_total";
+    public const string PeerMessagesDiscardedTotal = "spillway_peer_messages_discarded_total";
     public const string PeerBufferCapacityMessages = "spillway_peer_buffer_capacity_messages";
     public const string WebSocketClients = "spillway_websocket_clients";
     public const string WebSocketClientBufferRecentMaxMessages = "spillway_websocket_client_buffer_recent_max_messages";
@@ -24,6 +25,7 @@ public static class MetricNames
     public const string PeerBufferOverflowsHelp = "Pushes that found the send buffer to this peer full (messages lost under drop policies).";
     public const string PeerMessagesOfferedHelp = "Messages offered to the send buffer to this peer, queued or dropped.";
     public const string BackpressureDisconnectsHelp = "Peerings torn down by the disconnect overflow policy.";
+    public const string PeerMessagesDiscardedHelp = "Messages still queued to this peer when its peering ended, discarded with the buffer.";
     public const string PeerBufferCapacityMessagesHelp = "Configured capacity of the send buffer to this peer, in messages.";
     public const string WebSocketClientsHelp = "WebSocket clients connected now.";
     public const string WebSocketClientBufferRecentMaxMessagesHelp = "Highest recent max of queued messages over connected WebSocket clients.";

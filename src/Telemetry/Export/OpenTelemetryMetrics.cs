@@ -70,6 +70,8 @@ public sealed class OpenTelemetryMetrics : IDisposable
             () => PerPeerCounter(MetricNames.PeerMessagesOfferedTotal, static s => s.PeerOffered), unit: null, description: MetricNames.PeerMessagesOfferedHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.BackpressureDisconnectsTotal),
             () => PerPeerCounter(MetricNames.BackpressureDisconnectsTotal, static s => s.BackpressureDisconnects), unit: null, description: MetricNames.BackpressureDisconnectsHelp);
+        _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.PeerMessagesDiscardedTotal),
+            () => PerPeerCounter(MetricNames.PeerMessagesDiscardedTotal, static s => s.PeerDiscarded), unit: null, description: MetricNames.PeerMessagesDiscardedHelp);
         _meter.CreateObservableGauge(MetricNames.PeerBufferCapacityMessages,
             () => PerPeerGauge(MetricNames.PeerBufferCapacityMessages, static g => g.Capacity), unit: null, description: MetricNames.PeerBufferCapacityMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClients,

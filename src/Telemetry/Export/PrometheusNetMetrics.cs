@@ -23,6 +23,7 @@ public sealed class PrometheusNetMetrics
     private readonly PrometheusNetPeerSeries<Counter.Child> _overflows;
     private readonly PrometheusNetPeerSeries<Counter.Child> _offered;
     private readonly PrometheusNetPeerSeries<Counter.Child> _disconnects;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _discarded;
     private readonly Gauge _wsClients;
     private readonly Gauge _wsRecentMax;
     private readonly Counter _wsOverflows;
@@ -41,6 +42,7 @@ public sealed class PrometheusNetMetrics
         _overflows = new(factory.CreateCounter(MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerBufferOverflowsHelp, PeerLabels));
         _offered = new(factory.CreateCounter(MetricNames.PeerMessagesOfferedTotal, MetricNames.PeerMessagesOfferedHelp, PeerLabels));
         _disconnects = new(factory.CreateCounter(MetricNames.BackpressureDisconnectsTotal, MetricNames.BackpressureDisconnectsHelp, PeerLabels));
+        _discarded = new(factory.CreateCounter(MetricNames.PeerMessagesDiscardedTotal, MetricNames.PeerMessagesDiscardedHelp, PeerLabels));
         _capacity = new(factory.CreateGauge(MetricNames.PeerBufferCapacityMessages, MetricNames.PeerBufferCapacityMessagesHelp, PeerLabels));
         _wsClients = factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, NodeLabels);
         _wsRecentMax = factory.CreateGauge(MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferRecentMaxMessagesHelp, NodeLabels);
@@ -78,6 +80,7 @@ public sealed class PrometheusNetMetrics
         ApplyCounters(_overflows, node, s.PeerOverflows);
         ApplyCounters(_offered, node, s.PeerOffered);
         ApplyCounters(_disconnects, node, s.BackpressureDisconnects);
+        ApplyCounters(_discarded, node, s.PeerDiscarded);
         _refused.Begin();
         foreach (var c in s.ConnectionsRefused)
             _refused.SetCounter(node, c.Reason, c.Value);

@@ -19,6 +19,9 @@ public sealed class TelemetrySnapshot
     /// <summary>Messages offered to the send buffer per peer name (queued or dropped), monotonic across re-peerings; kept after the peer leaves.</summary>
     public List<PeerCounter> PeerOffered { get; } = new();
 
+    /// <summary>Messages discarded with the send buffer when a peering to this peer name ended (still queued at teardown), monotonic across re-peerings.</summary>
+    public List<PeerCounter> PeerDiscarded { get; } = new();
+
     /// <summary>Disconnect-policy teardowns per peer name (<c>unknown</c> for unnamed peers).</summary>
     public List<PeerCounter> BackpressureDisconnects { get; } = new();
 
@@ -40,6 +43,7 @@ public sealed class TelemetrySnapshot
         PeerBuffers.Clear();
         PeerOverflows.Clear();
         PeerOffered.Clear();
+        PeerDiscarded.Clear();
         BackpressureDisconnects.Clear();
         WebSocketClients = 0;
         WebSocketClientRecentMax = 0;

@@ -192,7 +192,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     {
         lock (_gate)
         {
-            _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0, e.FinalStats?.Offered ?? 0);
+            _ledger.OnEnded(e.Peer, e.FinalStats?.Overflows ?? 0, e.FinalStats?.Offered ?? 0, e.DiscardedMessages);
             _refusedClaimants.Remove(e.Peer);
             foreach (var (claimed, claimant) in _waitingClaims.ToArray())
                 if (ReferenceEquals(claimant, e.Peer)) _waitingClaims.Remove(claimed);

@@ -5,9 +5,12 @@ using System.Text.Json.Nodes;
 
 namespace Spillway.EndToEnd.Tests.Faults;
 
-/// <summary>One node of a <see cref="NodeProcessSet"/>: its layout entry and, optionally, the network namespace it runs in.</summary>
+/// <summary>
+/// One node of a <see cref="NodeProcessSet"/>: its layout entry, optionally the network namespace it runs in and the
+/// exporter it uses (null: the default).
+/// </summary>
 public sealed record FaultNode(string Name, string Role, string Host, int PeeringPort, int MetricsPort, string? Netns = null,
-    int InboundMessagesPerSecond = 0);
+    int InboundMessagesPerSecond = 0, string? Exporter = null);
 
 /// <summary>
 /// Spillway nodes as separate OS processes (each <c>spillway node --workload</c>, inside <c>ip netns exec</c> when the
@@ -61,7 +64,8 @@ internal sealed class NodeProcessSet : IAsyncDisposable
         var node = _nodes[name];
         var start = _starts[name] = _starts.GetValueOrDefault(name) + 1;
         string[] spillway = [RepoPaths.DotnetHost, RepoPaths.SpillwayDll, "node", "--layout", LayoutPath, "--name", name, "--workload",
-            "--exit-with-parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)];
+            "--exit-with-parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            .. node.Exporter is null ? Array.Empty<string>() : ["--exporter", node.Exporter]];
         string[] command = node.Netns is null ? spillway : ["ip", "netns", "exec", node.Netns, .. spillway];
         var process = ChildProcess.Start(start == 1 ? name : $"{name}#{start}", command[0], command[1..],
             Path.Combine(WorkDir, start == 1 ? $"{name}.log" : $"{name}.{start}.log"));

@@ -74,6 +74,33 @@ public class SendBufferTests
     }
 
     [Fact]
+    public void Close_reports_what_a_disconnect_overflow_cleared_as_discarded_once()
+    {
+        // offered = taken + overflows + queued + discarded: the queue the overflow cleared is not lost from the books.
+        var (buffer, _, _) = Create(4, OverflowPolicy.Disconnect);
+        for (var i = 1; i <= 4; i++) buffer.Push(Message(i));
+        var batch = new byte[1][];
+        Assert.Equal(1, buffer.TakeBatch(batch));
+        buffer.Push(Message(5));
+        Assert.Equal(PushOutcome.OverflowDisconnect, buffer.Push(Message(6)));
+        var stats = buffer.GetStats();
+        Assert.Equal((6, 1, 0), (stats.Offered, stats.Overflows, stats.Queued));
+        Assert.Equal(4, buffer.Close());
+        Assert.Equal(0, buffer.Close());
+    }
+
+    [Fact]
+    public void Close_returns_the_queued_count()
+    {
+        var (buffer, _, _) = Create(8, OverflowPolicy.DropNewest);
+        for (var i = 1; i <= 5; i++) buffer.Push(Message(i));
+        Assert.Equal(2, buffer.TakeBatch(new byte[2][]));
+        Assert.Equal(3, buffer.Close());
+        Assert.Equal(PushOutcome.Closed, buffer.Push(Message(6)));
+        Assert.Equal(0, buffer.Close());
+    }
+
+    [Fact]
     public void Drop_oldest_wraps_correctly_while_draining_interleaves()
     {
         var (buffer, _, _) = Create(4, OverflowPolicy.DropOldest);

@@ -33,7 +33,8 @@ public class ClusterMetricsTests
             foreach (var peer in peers)
             {
                 foreach (var family in new[] { MetricNames.PeerBufferMessages, MetricNames.PeerBufferRecentMaxMessages, MetricNames.PeerBufferCapacityMessages,
-                             MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerMessagesOfferedTotal, MetricNames.BackpressureDisconnectsTotal })
+                             MetricNames.PeerBufferOverflowsTotal, MetricNames.PeerMessagesOfferedTotal, MetricNames.BackpressureDisconnectsTotal,
+                             MetricNames.PeerMessagesDiscardedTotal })
                     expected.Add($"{family}{{node=\"{node}\",peer=\"{peer}\"}}");
             }
             foreach (var family in new[] { MetricNames.WebSocketClients, MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferOverflowsTotal })

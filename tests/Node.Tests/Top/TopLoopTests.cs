@@ -37,6 +37,26 @@ public sealed class TopLoopTests
     }
 
     [Fact]
+    public async Task Each_frame_asks_for_the_restart_counts_afresh()
+    {
+        // A node that refuses connections (nothing listens on a reserved port): down, with the restarts the caller reports.
+        int port = FreePorts.Reserve(1)[0];
+        var target = new NodeTarget("worker-1", new Uri($"http://127.0.0.1:{port}/peers"));
+        var output = new FrameRecorder();
+        int asked = 0;
+        using var cts = new CancellationTokenSource();
+        var run = TopLoop.RunAsync([target], output, ansi: false, cts.Token, interval: TimeSpan.FromMilliseconds(50), width: () => 80,
+            restarts: () => new Dictionary<string, int> { ["worker-1"] = Interlocked.Increment(ref asked) });
+        await Eventually.HoldsAsync(() => output.Count >= 2, () => $"{output.Count} frames");
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var frames = output.Writes;
+        Assert.Contains("\nworker-1  restarts 1\n  DOWN: ", frames[0]);
+        Assert.Contains("\nworker-1  restarts 2\n  DOWN: ", frames[1]);
+    }
+
+    [Fact]
     public async Task The_alternate_screen_is_entered_first_and_left_last()
     {
         var output = new FrameRecorder();

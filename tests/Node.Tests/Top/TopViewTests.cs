@@ -110,5 +110,51 @@ public sealed class TopViewTests
         Assert.All(lines, l => Assert.True(l.Length <= 80, l));
     }
 
+    [Fact]
+    public void Restart_counts_stand_on_the_node_lines_of_restarted_nodes_only()
+    {
+        // The demo restarted the logger twice and worker-2 once; worker-2 is down again (crashed, restart pending).
+        Poll(0, _ => 0);
+        var at = T0.AddSeconds(1);
+        IReadOnlyList<NodeStatus> poll =
+        [
+            Up("logger", at, Peer("worker-1", endpoint: "w1", direction: PeerReportRow.Accepted)),
+            Up("worker-1", at, ToLogger(0, "lg")),
+            NodeStatus.Down("worker-2", "connection refused", at),
+        ];
+        _history.Add(poll);
+        var restarts = new Dictionary<string, int> { ["logger"] = 2, ["worker-1"] = 0, ["worker-2"] = 1 };
+        var lines = Lines(TopRenderer.Render(poll, _history, 80, 24, ansi: false, restarts));
+        Assert.Equal(
+        [
+            "spillway top  12:00:01  nodes up 2/3  rates over 10 s",
+            "no overflows in the last 30 s",
+            "",
+            "  PEER      DIR       FILL                QUEUED/CAP  OVERFLOWS      RATE",
+            "logger  restarts 2  endpoint ep-logger  peers 1",
+            "  worker-1  accepted  [..........]   0%       0/1000          0     0.0/s",
+            "",
+            "worker-1  endpoint ep-worker-1  peers 1",
+            "  logger    dialed    [##########] 100%    1000/1000          0     0.0/s",
+            "",
+            "worker-2  restarts 1",
+            "  DOWN: connection refused",
+        ], lines);
+    }
+
+    [Fact]
+    public void The_restart_mark_survives_a_long_endpoint_at_80_columns()
+    {
+        // Real endpoint ids are 32 hex digits: the node line still fits, and a narrower screen cuts the endpoint, not the mark.
+        var report = new PeersReport("worker-1", "0123456789abcdef0123456789abcdef", [Peer("logger"), Peer("manager", endpoint: "m")], []);
+        IReadOnlyList<NodeStatus> poll = [NodeStatus.Up("worker-1", report, T0)];
+        _history.Add(poll);
+        var restarts = new Dictionary<string, int> { ["worker-1"] = 12 };
+        Assert.Equal("worker-1  restarts 12  endpoint 0123456789abcdef0123456789abcdef  peers 2",
+            Lines(TopRenderer.Render(poll, _history, 80, 24, ansi: false, restarts))[4]);
+        Assert.Equal("worker-1  restarts 12  endpoint 012345678~",
+            Lines(TopRenderer.Render(poll, _history, 42, 24, ansi: false, restarts))[4]);
+    }
+
     private static string[] Lines(string screen) => screen[..^1].Split('\n');
 }

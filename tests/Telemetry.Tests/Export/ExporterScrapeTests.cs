@@ -39,6 +39,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
             (MetricNames.PeerBufferOverflowsTotal, "counter", MetricNames.PeerBufferOverflowsHelp),
             (MetricNames.PeerMessagesOfferedTotal, "counter", MetricNames.PeerMessagesOfferedHelp),
             (MetricNames.BackpressureDisconnectsTotal, "counter", MetricNames.BackpressureDisconnectsHelp),
+            (MetricNames.PeerMessagesDiscardedTotal, "counter", MetricNames.PeerMessagesDiscardedHelp),
             (MetricNames.PeerBufferCapacityMessages, "gauge", MetricNames.PeerBufferCapacityMessagesHelp),
             (MetricNames.WebSocketClients, "gauge", MetricNames.WebSocketClientsHelp),
             (MetricNames.WebSocketClientBufferRecentMaxMessages, "gauge", MetricNames.WebSocketClientBufferRecentMaxMessagesHelp),

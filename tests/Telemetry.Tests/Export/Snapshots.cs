@@ -17,6 +17,8 @@ public static class Snapshots
         s.PeerOffered.Add(new PeerCounter("manager", 1000));
         s.PeerOffered.Add(new PeerCounter("logger-1", 20));
         s.PeerOffered.Add(new PeerCounter("proxy-1", 300));
+        s.PeerDiscarded.Add(new PeerCounter("manager", 0));
+        s.PeerDiscarded.Add(new PeerCounter("proxy-1", 11));
         s.BackpressureDisconnects.Add(new PeerCounter("manager", 1));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.WebSocketClients = 4;
@@ -39,6 +41,8 @@ public static class Snapshots
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 17""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 20""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1000""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="proxy-1"} 11""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="proxy-1"} 300""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
         """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 12""",
@@ -54,6 +58,8 @@ public static class Snapshots
         s.PeerOverflows.Add(new PeerCounter("logger-1", 3));
         s.PeerOffered.Add(new PeerCounter("manager", 1100));
         s.PeerOffered.Add(new PeerCounter("logger-1", 25));
+        s.PeerDiscarded.Add(new PeerCounter("manager", 0));
+        s.PeerDiscarded.Add(new PeerCounter("logger-1", 4));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.WebSocketClients = 0;
         s.WebSocketClientRecentMax = 0;
@@ -68,6 +74,8 @@ public static class Snapshots
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="logger-1"} 3""",
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="manager"} 50""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 20""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="logger-1"} 4""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 25""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1100""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
@@ -85,6 +93,8 @@ public static class Snapshots
         s.PeerOverflows.Add(new PeerCounter("logger-1", 3));
         s.PeerOffered.Add(new PeerCounter("manager", 1200));
         s.PeerOffered.Add(new PeerCounter("logger-1", 27));
+        s.PeerDiscarded.Add(new PeerCounter("manager", 0));
+        s.PeerDiscarded.Add(new PeerCounter("logger-1", 4));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.BackpressureDisconnects.Add(new PeerCounter("logger-1", 1));
         s.WebSocketClients = 1;
@@ -104,6 +114,8 @@ public static class Snapshots
         """spillway_peer_buffer_overflows_total{node="worker-1",peer="manager"} 51""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="logger-1"} 2""",
         """spillway_peer_buffer_recent_max_messages{node="worker-1",peer="manager"} 20""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="logger-1"} 4""",
+        """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 27""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1200""",
         """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 10""",
