@@ -23,6 +23,12 @@ public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, Peerin
     /// <summary>Who dialed.</summary>
     public PeeringDirection Direction { get; } = direction;
 
+    /// <summary>
+    /// The application a client named itself with (the WebSocket <c>X-Application-Name</c> header), as given; null for
+    /// peerings and for clients that gave none.
+    /// </summary>
+    public string? Application { get; init; }
+
     /// <summary>Id and address, for the log.</summary>
     public override string ToString() => $"{EndpointId} ({RemoteAddress})";
 }

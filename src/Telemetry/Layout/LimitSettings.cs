@@ -23,4 +23,9 @@ public sealed record LimitSettings
     public TimeSpan FrameReadTimeout { get; init; } = EndpointOptions.DefaultFrameReadTimeout;
     /// <summary>JSON <c>max_subscriptions</c>: topic prefixes one peer or WebSocket client may subscribe to.</summary>
     public int MaxSubscriptions { get; init; } = EndpointOptions.DefaultMaxSubscriptions;
+    /// <summary>
+    /// JSON <c>websocket_app_labels</c>: distinct WebSocket application names a node labels its WebSocket series with;
+    /// clients with later names share <c>app="other"</c>.
+    /// </summary>
+    public int WebSocketAppLabels { get; init; } = Naming.NodeTelemetry.DefaultWebSocketAppLabels;
 }

@@ -90,13 +90,13 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.Equal(3, scrape.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "logger-1")));
         Assert.Null(scrape.Find(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "proxy-1")));
 
-        // Everything gone: only the node-level series remain.
-        source.Set(s => { s.NodeName = "worker-1"; s.WebSocketClientOverflows = 9; });
+        // Everything gone: only the per-application WebSocket series remain.
+        source.Set(s => { s.NodeName = "worker-1"; s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 0, 0, 9)); });
         Assert.Equal(
             [
-                """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
-                """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 0""",
-                """spillway_websocket_clients{node="worker-1"} 0""",
+                """spillway_websocket_client_buffer_overflows_total{app="unknown",node="worker-1"} 9""",
+                """spillway_websocket_client_buffer_recent_max_messages{app="unknown",node="worker-1"} 0""",
+                """spillway_websocket_clients{app="unknown",node="worker-1"} 0""",
             ],
             (await host.ScrapeParsedAsync()).Keys(Prefix));
 
