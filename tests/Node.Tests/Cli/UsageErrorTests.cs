@@ -30,6 +30,8 @@ public sealed class UsageErrorTests : IDisposable
         { ["watch", "--count", "x"], "spillway watch: --count: expected a whole number of messages from 1 to 2147483647, got 'x'" },
         { ["watch", "--count", "0"], "spillway watch: --count: expected a whole number of messages from 1 to 2147483647, got '0'" },
         { ["watch", "--url", "http://127.0.0.1:1/"], "spillway watch: --url must be a ws:// or wss:// URL, got 'http://127.0.0.1:1/'" },
+        { ["watch", "--url", "ws://127.0.0.1:1/", "--app", "my tool"], "spillway watch: --app: X-Application-Name 'my tool' holds 'U+0020'; allowed are letters, digits and / _ - . = : * @" },
+        { ["watch", "--url", "ws://127.0.0.1:1/", "--app", ""], "spillway watch: --app: must not be empty" },
     };
 
     [Theory]

@@ -116,7 +116,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.All(scrape.WithPrefix(Prefix), s =>
         {
             Assert.DoesNotContain(s.Labels.Keys, l => l.StartsWith("otel_", StringComparison.Ordinal));
-            Assert.Subset(new HashSet<string> { "node", "peer" }, s.Labels.Keys.ToHashSet());
+            Assert.Subset(new HashSet<string> { "node", "peer", "app" }, s.Labels.Keys.ToHashSet());
         });
         Assert.DoesNotContain(scrape.Families.Keys, f => f is "target_info" || f.StartsWith("otel_", StringComparison.Ordinal));
         Assert.All(scrape.Families.Keys, f => Assert.StartsWith(Prefix, f)); // Spillway's families only
@@ -226,6 +226,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
                 s.PeerOverflows.Add(new PeerCounter($"worker-{i}", i * 3L));
                 s.BackpressureDisconnects.Add(new PeerCounter($"worker-{i}", i % 2));
             }
+            s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 2, 1, 5));
         });
         await using var otel = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
         await using var promNet = await ExporterHost.StartAsync(MetricsExporterKind.PrometheusNet, source);
