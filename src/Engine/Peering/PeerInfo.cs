@@ -24,8 +24,9 @@ public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, Peerin
     public PeeringDirection Direction { get; } = direction;
 
     /// <summary>
-    /// The application a client named itself with (the WebSocket <c>X-Application-Name</c> header), as given; null for
-    /// peerings and for clients that gave none.
+    /// The application a client named itself with (the WebSocket <c>X-Application-Name</c> header, checked by the
+    /// transport; the gateway passes <c>unknown</c> for a client without one); null for peerings and for clients attached
+    /// without a name.
     /// </summary>
     public string? Application { get; init; }
 

@@ -4,7 +4,8 @@ namespace Spillway.Telemetry.Layout;
 
 /// <summary>
 /// The budgets of a node (the layout's <c>limits</c> section): what any remote, peer or not, may cost it. A freshly
-/// constructed instance holds the engine's defaults (<see cref="EndpointOptions"/>).
+/// constructed instance holds the engine's defaults (<see cref="EndpointOptions"/>) and the naming layer's cap of WebSocket
+/// application labels.
 /// </summary>
 public sealed record LimitSettings
 {

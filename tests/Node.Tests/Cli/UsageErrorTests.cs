@@ -94,6 +94,16 @@ public sealed class UsageErrorTests : IDisposable
         Assert.Equal("", result.Stderr);
     }
 
+    [Fact]
+    public async Task ABadWebSocketAppLabelCapNamesTheLayoutField()
+    {
+        var path = Path.Combine(_dir, "applabels.json");
+        File.WriteAllText(path,
+            """{"tls":"off","limits":{"websocket_app_labels":1001},"nodes":[{"name":"a","role":"manager","host":"127.0.0.1","peering_port":1,"metrics_port":2}]}""");
+        AssertOneLineError(await SpillwayCli.RunAsync("node", "--layout", path, "--name", "a"),
+            $"spillway node: {path}: limits.websocket_app_labels: must be at most 1000 (the maximum), got 1001");
+    }
+
     private string WriteLayout(string host, int peeringPort, int metricsPort)
     {
         var path = Path.Combine(_dir, $"layout-{Guid.NewGuid():N}.json");
