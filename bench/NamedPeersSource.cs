@@ -27,6 +27,6 @@ internal sealed class NamedPeersSource : ITelemetrySource
             snapshot.PeerOverflows.Add(new PeerCounter(name, i * 7L));
             snapshot.BackpressureDisconnects.Add(new PeerCounter(name, i % 3));
         }
-        snapshot.WebSocketClients = 2;
+        snapshot.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 2, 0, 0));
     }
 }

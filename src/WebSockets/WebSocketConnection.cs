@@ -48,6 +48,7 @@ internal sealed class WebSocketConnection
     private volatile bool _tearingDown; // we are disposing the session ourselves
     private volatile string? _endedByEndpoint;          // the session's close detail, for the log
     private string? _leaveReason;
+    private string _application = ApplicationName.Unknown; // what the client's X-Application-Name said, once read
 
     public WebSocketConnection(WebSocket socket, SpillwayEndpoint endpoint, WebSocketGatewayOptions options,
         ILogger logger, RateLimitedLog strangerWarnings, string remoteAddress, CancellationToken requestAborted)
@@ -62,11 +63,20 @@ internal sealed class WebSocketConnection
         _receiver = new MessageReceiver(options.MaxMessageSize);
     }
 
+    /// <summary>The request's <c>X-Application-Name</c> header values, comma-joined; empty when absent.</summary>
+    public string ApplicationHeader { get; init; } = "";
+
     public async Task RunAsync()
     {
         CancellationTokenRegistration onSessionClosed = default;
         try
         {
+            if (ApplicationName.Read(ApplicationHeader, out var problem) is not { } application)
+            {
+                await RefuseApplicationNameAsync(problem!).ConfigureAwait(false);
+                return;
+            }
+            _application = application;
             await ReceiveLoopAsync(session => onSessionClosed =
                 session.Closed.UnsafeRegister(static s => ((WebSocketConnection)s!).OnSessionClosed(), this)).ConfigureAwait(false);
         }
@@ -154,6 +164,19 @@ internal sealed class WebSocketConnection
         }
     }
 
+    /// <summary>
+    /// As Zeek does, right after the upgrade and before the subscription list: the error message, then close 1008
+    /// with Zeek's reason. What the client still sends is read and dropped until its close arrives.
+    /// </summary>
+    private async Task RefuseApplicationNameAsync(string problem)
+    {
+        SetLeaveReason($"refused: {problem}");
+        _strangerWarnings.Warn("websocket application name", "WebSocket client from {Remote} refused: {Problem}", _remoteAddress, problem);
+        await SendAsync(BrokerJson.EncodeError(ApplicationName.InvalidCode, problem)).ConfigureAwait(false);
+        await TrySendCloseAsync(WebSocketCloseStatus.PolicyViolation, ApplicationName.InvalidCloseReason).ConfigureAwait(false);
+        await _receiver.DiscardUntilCloseAsync(_socket, _abort.Token).ConfigureAwait(false);
+    }
+
     private bool IsOpenForMessages => !Volatile.Read(ref _closeSent) && _session is not { Closed.IsCancellationRequested: true };
 
     /// <summary>Attaches the client and sends the ack; false when the endpoint refused (shutting down).</summary>
@@ -162,7 +185,7 @@ internal sealed class WebSocketConnection
         ClientSession session;
         try
         {
-            session = _endpoint.AttachClient(_remoteAddress, subscriptions);
+            session = _endpoint.AttachClient(_remoteAddress, subscriptions, _application);
         }
         catch (ObjectDisposedException)
         {
@@ -180,8 +203,8 @@ internal sealed class WebSocketConnection
         }
         _session = session;
         attached(session);
-        _logger.LogInformation("WebSocket client {Client} connected from {Remote}, subscribed to [{Subscriptions}]",
-            session.Id, _remoteAddress, string.Join(", ", subscriptions));
+        _logger.LogInformation("WebSocket client {Client} ({Application}) connected from {Remote}, subscribed to [{Subscriptions}]",
+            session.Id, _application, _remoteAddress, string.Join(", ", subscriptions));
         // The ack goes out before the send loop starts, so it precedes every data message.
         if (!await SendAsync(BrokerJson.EncodeAck(_endpoint.Id, _options.Version)).ConfigureAwait(false)) return true;
         _sendLoop = Task.Run(() => SendLoopAsync(session));
@@ -376,8 +399,8 @@ internal sealed class WebSocketConnection
         }
         if (session is not null)
         {
-            _logger.LogInformation("WebSocket client {Client} ({Remote}) left: {Reason}",
-                session.Id, _remoteAddress, _endedByEndpoint ?? _leaveReason ?? "connection ended");
+            _logger.LogInformation("WebSocket client {Client} ({Application}, {Remote}) left: {Reason}",
+                session.Id, _application, _remoteAddress, _endedByEndpoint ?? _leaveReason ?? "connection ended");
         }
         else
         {

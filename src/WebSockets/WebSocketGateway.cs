@@ -26,7 +26,10 @@ internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatew
 
         var remote = FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new WebSocketConnection(socket, endpoint, options, logger, _strangerWarnings, remote, context.RequestAborted);
+        var connection = new WebSocketConnection(socket, endpoint, options, logger, _strangerWarnings, remote, context.RequestAborted)
+        {
+            ApplicationHeader = context.Request.Headers[ApplicationName.Header].ToString(),
+        };
         await connection.RunAsync().ConfigureAwait(false);
     }
 

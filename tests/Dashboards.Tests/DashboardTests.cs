@@ -51,6 +51,20 @@ public class DashboardTests
         Assert.Contains(Exprs(), e => e.Contains(fragment, StringComparison.Ordinal));
     }
 
+    /// <summary>The WebSocket graphs draw one line per node and application (issue 12): the legend must say which app.</summary>
+    [Fact]
+    public void Dashboard_WebSocketGraphsAreByApplication()
+    {
+        using var doc = JsonDocument.Parse(DashboardJson);
+        var targets = DashboardLint.Panels(doc.RootElement)
+            .Where(p => p.GetProperty("type").GetString() == "timeseries" && p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Where(t => t.TryGetProperty("expr", out var e) && e.GetString()!.Contains("spillway_websocket_", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Equal(3, targets.Length);
+        Assert.All(targets, t => Assert.Contains("{{app}}", t.GetProperty("legendFormat").GetString(), StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Dashboard_RatesUseRateInterval()
     {

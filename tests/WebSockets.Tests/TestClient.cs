@@ -16,9 +16,11 @@ public sealed class TestClient : IDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<TestClient> ConnectAsync(Uri uri)
+    /// <param name="application">Sent as <c>X-Application-Name</c> when not null.</param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, string? application = null)
     {
         var socket = new ClientWebSocket();
+        if (application is not null) socket.Options.SetRequestHeader("X-Application-Name", application);
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
         return new TestClient(socket);

@@ -61,9 +61,9 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Opens a WebSocket client to the node (not yet subscribed); disposed with the cluster.</summary>
-    public async Task<TestClient> ConnectAsync()
+    public async Task<TestClient> ConnectAsync(string? application = null)
     {
-        var client = await TestClient.ConnectAsync(WebSocketUri);
+        var client = await TestClient.ConnectAsync(WebSocketUri, application);
         lock (_clients) _clients.Add(client);
         return client;
     }

@@ -20,6 +20,9 @@ public sealed class ClientSession : IDisposable
     /// <summary>Who the client is: ephemeral id and remote address.</summary>
     public PeerInfo Info => _subscriber.Info;
 
+    /// <summary>The application the client named itself with (<see cref="PeerInfo.Application"/>); null if it gave none.</summary>
+    public string? Application => _subscriber.Info.Application;
+
     /// <summary>The topic prefixes the client subscribed to.</summary>
     public IReadOnlyList<string> Subscriptions => _subscriber.Subscriptions;
 

@@ -23,6 +23,13 @@ public sealed class PeerInfo(EndpointId endpointId, string remoteAddress, Peerin
     /// <summary>Who dialed.</summary>
     public PeeringDirection Direction { get; } = direction;
 
+    /// <summary>
+    /// The application a client named itself with (the WebSocket <c>X-Application-Name</c> header, checked by the
+    /// transport; the gateway passes <c>unknown</c> for a client without one); null for peerings and for clients attached
+    /// without a name.
+    /// </summary>
+    public string? Application { get; init; }
+
     /// <summary>Id and address, for the log.</summary>
     public override string ToString() => $"{EndpointId} ({RemoteAddress})";
 }

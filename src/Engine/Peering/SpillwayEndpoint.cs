@@ -81,6 +81,11 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     public event EventHandler<PeerEventArgs>? PeerLost;
     /// <summary>This endpoint tore a live peering down; <see cref="PeerEventArgs.Reason"/> says why.</summary>
     public event EventHandler<PeerEventArgs>? PeerRemoved;
+    /// <summary>
+    /// A client session ended, for whatever reason; <see cref="PeerEventArgs.FinalStats"/> holds its counts at the end,
+    /// so a consumer can keep per-application totals exact past the client's departure.
+    /// </summary>
+    public event EventHandler<PeerEventArgs>? ClientLeft;
 
     /// <summary>The live peerings (not clients).</summary>
     public IReadOnlyList<PeerInfo> Peers =>
@@ -316,7 +321,16 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>Attaches an external client (e.g. a WebSocket connection) with its own buffer and an ephemeral id.</summary>
     /// <exception cref="ObjectDisposedException">The endpoint is shutting down.</exception>
     /// <exception cref="BudgetExceededException">More subscriptions than <see cref="EndpointOptions.MaxSubscriptions"/> (counted as a refusal).</exception>
-    public ClientSession AttachClient(string remoteAddress, IReadOnlyList<string> subscriptions)
+    public ClientSession AttachClient(string remoteAddress, IReadOnlyList<string> subscriptions) =>
+        AttachClient(remoteAddress, subscriptions, application: null);
+
+    /// <summary>
+    /// Attaches an external client as <see cref="AttachClient(string, IReadOnlyList{string})"/>, recording the
+    /// application it named itself with (<see cref="PeerInfo.Application"/>; the transport validates it).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The endpoint is shutting down.</exception>
+    /// <exception cref="BudgetExceededException">More subscriptions than <see cref="EndpointOptions.MaxSubscriptions"/> (counted as a refusal).</exception>
+    public ClientSession AttachClient(string remoteAddress, IReadOnlyList<string> subscriptions, string? application)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
         if (subscriptions.Count > Options.MaxSubscriptions)
@@ -325,7 +339,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             throw new BudgetExceededException(RefusalReason.Subscriptions,
                 $"subscribes to {subscriptions.Count} topic prefixes, more than the maximum of {Options.MaxSubscriptions}");
         }
-        var info = new PeerInfo(EndpointId.NewRandom(), remoteAddress, PeeringDirection.Accepted);
+        var info = new PeerInfo(EndpointId.NewRandom(), remoteAddress, PeeringDirection.Accepted) { Application = application };
         var buffer = new SendBuffer<ClientMessage>(Options.WebSocketBufferSize, Options.WebSocketOverflowPolicy, _clock, Options.StatsResetInterval,
             Options.WebSocketBufferBytes, ClientMessageWeight.Of);
         var client = new ClientSubscriber(this, info, buffer, subscriptions);
@@ -342,11 +356,14 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     void IClientHost.OnClientClosed(ClientSubscriber client, string detail)
     {
         // Under the stats lock, so a scrape sees this client either live or in the departed total, never neither.
+        PeeringStats final;
         lock (_statsLock)
         {
             _registry.Remove(client);
-            Interlocked.Add(ref _departedClientOverflows, client.Buffer.GetStats().Overflows);
+            final = client.ReadStats(_clock.Refresh());
+            Interlocked.Add(ref _departedClientOverflows, final.Overflows);
         }
+        _events.Raise(ClientLeft, this, new PeerEventArgs(client.Info, client.CloseReason, detail, final));
         AnnounceSubscriptions();
         _logger.LogInformation("Client {Client} ({Remote}) left: {Reason}", client.Id, client.Info.RemoteAddress, detail);
     }

@@ -47,7 +47,8 @@ public sealed class NodeHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("Spillway.Node");
         var security = options.Security ?? NodeSecurity.Load(layout, node);
         var endpoint = new SpillwayEndpoint(layout.ToEndpointOptions(node) with { Tls = security.PeerTls }, loggerFactory);
-        var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"));
+        var telemetry = new NodeTelemetry(endpoint, node.Name, layout.Nodes.Select(n => n.Name), loggerFactory.CreateLogger("Spillway.Naming"),
+            node.Limits.WebSocketAppLabels);
         var host = new NodeHost(node, endpoint, telemetry, logger);
         try
         {

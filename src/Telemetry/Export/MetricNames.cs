@@ -7,6 +7,11 @@ public static class MetricNames
     public const string PeerLabel = "peer";
     public const string UnknownPeer = "unknown";
     public const string ReasonLabel = "reason";
+    public const string AppLabel = "app";
+    /// <summary>The <c>app</c> of WebSocket clients without an <c>X-Application-Name</c>.</summary>
+    public const string UnknownApp = "unknown";
+    /// <summary>The <c>app</c> of WebSocket clients whose name came after the layout's cap of distinct names.</summary>
+    public const string OtherApp = "other";
 
     public const string PeerBufferMessages = "spillway_peer_buffer_messages";
     public const string PeerBufferRecentMaxMessages = "spillway_peer_buffer_recent_max_messages";
@@ -27,8 +32,8 @@ public static class MetricNames
     public const string BackpressureDisconnectsHelp = "Peerings torn down by the disconnect overflow policy.";
     public const string PeerMessagesDiscardedHelp = "Messages still queued to this peer when its peering ended, discarded with the buffer.";
     public const string PeerBufferCapacityMessagesHelp = "Configured capacity of the send buffer to this peer, in messages.";
-    public const string WebSocketClientsHelp = "WebSocket clients connected now.";
-    public const string WebSocketClientBufferRecentMaxMessagesHelp = "Highest recent max of queued messages over connected WebSocket clients.";
-    public const string WebSocketClientBufferOverflowsHelp = "Send-buffer overflows over all WebSocket clients ever connected.";
+    public const string WebSocketClientsHelp = "WebSocket clients connected now, by application.";
+    public const string WebSocketClientBufferRecentMaxMessagesHelp = "Highest recent max of queued messages over connected WebSocket clients of this application.";
+    public const string WebSocketClientBufferOverflowsHelp = "Send-buffer overflows over all WebSocket clients of this application ever connected.";
     public const string ConnectionsRefusedHelp = "Connections, peerings and WebSocket clients refused or closed for exceeding a budget, by reason.";
 }

@@ -75,11 +75,11 @@ public sealed class OpenTelemetryMetrics : IDisposable
         _meter.CreateObservableGauge(MetricNames.PeerBufferCapacityMessages,
             () => PerPeerGauge(MetricNames.PeerBufferCapacityMessages, static g => g.Capacity), unit: null, description: MetricNames.PeerBufferCapacityMessagesHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClients,
-            () => NodeValue(static s => s.WebSocketClients), unit: null, description: MetricNames.WebSocketClientsHelp);
+            () => PerApp(static a => a.Clients), unit: null, description: MetricNames.WebSocketClientsHelp);
         _meter.CreateObservableGauge(MetricNames.WebSocketClientBufferRecentMaxMessages,
-            () => NodeValue(static s => s.WebSocketClientRecentMax), unit: null, description: MetricNames.WebSocketClientBufferRecentMaxMessagesHelp);
+            () => PerApp(static a => a.RecentMax), unit: null, description: MetricNames.WebSocketClientBufferRecentMaxMessagesHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.WebSocketClientBufferOverflowsTotal),
-            () => NodeValue(static s => s.WebSocketClientOverflows), unit: null, description: MetricNames.WebSocketClientBufferOverflowsHelp);
+            () => PerApp(static a => a.Overflows), unit: null, description: MetricNames.WebSocketClientBufferOverflowsHelp);
         _meter.CreateObservableCounter(CounterInstrumentName(MetricNames.ConnectionsRefusedTotal),
             ConnectionsRefused, unit: null, description: MetricNames.ConnectionsRefusedHelp);
     }
@@ -125,13 +125,14 @@ public sealed class OpenTelemetryMetrics : IDisposable
         return measurements;
     }
 
-    private List<Measurement<long>> NodeValue(Func<TelemetrySnapshot, long> value) =>
+    private List<Measurement<long>> PerApp(Func<WebSocketAppAggregates, long> value) =>
         _snapshot.Read(value, static (s, value) =>
         {
-            var list = new List<Measurement<long>>(1);
-            // Before the first successful fill there is no node name to label a series with.
-            if (s.NodeName.Length != 0)
-                list.Add(new Measurement<long>(value(s), new KeyValuePair<string, object?>(MetricNames.NodeLabel, s.NodeName)));
+            var list = new List<Measurement<long>>(s.WebSocketApps.Count);
+            foreach (var a in s.WebSocketApps)
+                list.Add(new Measurement<long>(value(a),
+                    new KeyValuePair<string, object?>(MetricNames.NodeLabel, s.NodeName),
+                    new KeyValuePair<string, object?>(MetricNames.AppLabel, a.App)));
             return list;
         });
 

@@ -11,6 +11,7 @@ namespace Spillway.Telemetry.Export;
 /// <param name="RecentMax">Highest queued within the recent stats window.</param>
 /// <param name="Overflows">Overflows so far.</param>
 /// <param name="Disconnects">Disconnect-policy teardowns so far.</param>
+/// <param name="Application">For a WebSocket client, the application it named itself with (<c>unknown</c> without one); null for peerings.</param>
 public sealed record PeerReportRow(
     string Endpoint,
     string? Name,
@@ -21,7 +22,8 @@ public sealed record PeerReportRow(
     int Queued,
     int RecentMax,
     long Overflows,
-    long Disconnects)
+    long Disconnects,
+    string? Application = null)
 {
     public const string Initiated = "initiated";
     public const string Accepted = "accepted";

@@ -4,7 +4,7 @@ namespace Spillway.Telemetry.Export;
 
 /// <summary>
 /// JSON of the /peers document: snake_case fields (node, endpoint, peers, clients; per row endpoint, name, direction,
-/// address, capacity, policy, queued, recent_max, overflows, disconnects). Unknown fields are ignored on read; missing
+/// address, capacity, policy, queued, recent_max, overflows, disconnects, application). Unknown fields are ignored on read; missing
 /// fields and nulls where a value is required are errors.
 /// </summary>
 public static class PeersReportJson

@@ -11,7 +11,7 @@ namespace Spillway.Telemetry.Export;
 public sealed class PrometheusNetMetrics
 {
     private static readonly string[] PeerLabels = [MetricNames.NodeLabel, MetricNames.PeerLabel];
-    private static readonly string[] NodeLabels = [MetricNames.NodeLabel];
+    private static readonly string[] AppLabels = [MetricNames.NodeLabel, MetricNames.AppLabel];
     private static readonly string[] ReasonLabels = [MetricNames.NodeLabel, MetricNames.ReasonLabel];
 
     private readonly Lock _gate = new();
@@ -24,11 +24,10 @@ public sealed class PrometheusNetMetrics
     private readonly PrometheusNetPeerSeries<Counter.Child> _offered;
     private readonly PrometheusNetPeerSeries<Counter.Child> _disconnects;
     private readonly PrometheusNetPeerSeries<Counter.Child> _discarded;
-    private readonly Gauge _wsClients;
-    private readonly Gauge _wsRecentMax;
-    private readonly Counter _wsOverflows;
+    private readonly PrometheusNetPeerSeries<Gauge.Child> _wsClients;
+    private readonly PrometheusNetPeerSeries<Gauge.Child> _wsRecentMax;
+    private readonly PrometheusNetPeerSeries<Counter.Child> _wsOverflows;
     private readonly PrometheusNetPeerSeries<Counter.Child> _refused;
-    private string? _wsNode;
 
     public PrometheusNetMetrics(ScrapeSnapshot snapshot)
     {
@@ -44,11 +43,10 @@ public sealed class PrometheusNetMetrics
         _disconnects = new(factory.CreateCounter(MetricNames.BackpressureDisconnectsTotal, MetricNames.BackpressureDisconnectsHelp, PeerLabels));
         _discarded = new(factory.CreateCounter(MetricNames.PeerMessagesDiscardedTotal, MetricNames.PeerMessagesDiscardedHelp, PeerLabels));
         _capacity = new(factory.CreateGauge(MetricNames.PeerBufferCapacityMessages, MetricNames.PeerBufferCapacityMessagesHelp, PeerLabels));
-        _wsClients = factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, NodeLabels);
-        _wsRecentMax = factory.CreateGauge(MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferRecentMaxMessagesHelp, NodeLabels);
-        _wsOverflows = factory.CreateCounter(MetricNames.WebSocketClientBufferOverflowsTotal, MetricNames.WebSocketClientBufferOverflowsHelp, NodeLabels);
-
-        // The reason label takes the place of peer: the series bookkeeping is the same.
+        // The app and reason labels take the place of peer: the series bookkeeping is the same.
+        _wsClients = new(factory.CreateGauge(MetricNames.WebSocketClients, MetricNames.WebSocketClientsHelp, AppLabels));
+        _wsRecentMax = new(factory.CreateGauge(MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferRecentMaxMessagesHelp, AppLabels));
+        _wsOverflows = new(factory.CreateCounter(MetricNames.WebSocketClientBufferOverflowsTotal, MetricNames.WebSocketClientBufferOverflowsHelp, AppLabels));
         _refused = new(factory.CreateCounter(MetricNames.ConnectionsRefusedTotal, MetricNames.ConnectionsRefusedHelp, ReasonLabels));
 
         Registry.AddBeforeCollectCallback(Update);
@@ -86,23 +84,14 @@ public sealed class PrometheusNetMetrics
             _refused.SetCounter(node, c.Reason, c.Value);
         _refused.End();
 
-        // Node-level series: one per node name; none before the first successful fill (no name to label them with).
-        string? wsNode = node.Length == 0 ? null : node;
-        if (_wsNode is not null && _wsNode != wsNode)
+        _wsClients.Begin(); _wsRecentMax.Begin(); _wsOverflows.Begin();
+        foreach (var a in s.WebSocketApps)
         {
-            _wsClients.RemoveLabelled(_wsNode);
-            _wsRecentMax.RemoveLabelled(_wsNode);
-            _wsOverflows.RemoveLabelled(_wsNode);
+            _wsClients.Child(node, a.App).Set(a.Clients);
+            _wsRecentMax.Child(node, a.App).Set(a.RecentMax);
+            _wsOverflows.SetCounter(node, a.App, a.Overflows);
         }
-        _wsNode = wsNode;
-        if (wsNode is not null)
-        {
-            _wsClients.WithLabels(wsNode).Set(s.WebSocketClients);
-            _wsRecentMax.WithLabels(wsNode).Set(s.WebSocketClientRecentMax);
-            if (_wsOverflows.WithLabels(wsNode).Value > s.WebSocketClientOverflows)
-                _wsOverflows.RemoveLabelled(wsNode); // a reset (see PrometheusNetPeerSeries.SetCounter)
-            _wsOverflows.WithLabels(wsNode).IncTo(s.WebSocketClientOverflows);
-        }
+        _wsClients.End(); _wsRecentMax.End(); _wsOverflows.End();
     }
 
     private static void ApplyCounters(PrometheusNetPeerSeries<Counter.Child> family, string node, List<PeerCounter> counters)

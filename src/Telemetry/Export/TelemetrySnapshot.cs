@@ -25,14 +25,11 @@ public sealed class TelemetrySnapshot
     /// <summary>Disconnect-policy teardowns per peer name (<c>unknown</c> for unnamed peers).</summary>
     public List<PeerCounter> BackpressureDisconnects { get; } = new();
 
-    /// <summary>WebSocket clients connected now.</summary>
-    public int WebSocketClients { get; set; }
-
-    /// <summary>Highest recent max over connected WebSocket clients (0 with none).</summary>
-    public int WebSocketClientRecentMax { get; set; }
-
-    /// <summary>Overflows over all WebSocket clients ever connected to this node, monotonic.</summary>
-    public long WebSocketClientOverflows { get; set; }
+    /// <summary>
+    /// The WebSocket aggregates per <c>app</c> label: one row per label this node has given (always
+    /// <see cref="MetricNames.UnknownApp"/>), bounded by the layout's <c>websocket_app_labels</c>.
+    /// </summary>
+    public List<WebSocketAppAggregates> WebSocketApps { get; } = new();
 
     /// <summary>Budget refusals per reason (a fixed set of label values), monotonic.</summary>
     public List<ReasonCounter> ConnectionsRefused { get; } = new();
@@ -45,14 +42,19 @@ public sealed class TelemetrySnapshot
         PeerOffered.Clear();
         PeerDiscarded.Clear();
         BackpressureDisconnects.Clear();
-        WebSocketClients = 0;
-        WebSocketClientRecentMax = 0;
-        WebSocketClientOverflows = 0;
+        WebSocketApps.Clear();
     }
 }
 
 public readonly record struct PeerBufferGauges(string Peer, int Queued, int RecentMax, int Capacity);
 
 public readonly record struct PeerCounter(string Peer, long Value);
+
+/// <summary>The WebSocket aggregates of one <c>app</c> label.</summary>
+/// <param name="App">The label value: a client-given name, <c>unknown</c> or <c>other</c>.</param>
+/// <param name="Clients">Clients of this label connected now.</param>
+/// <param name="RecentMax">Highest recent max over them (0 with none).</param>
+/// <param name="Overflows">Overflows over every client of this label ever connected, monotonic.</param>
+public readonly record struct WebSocketAppAggregates(string App, int Clients, int RecentMax, long Overflows);
 
 public readonly record struct ReasonCounter(string Reason, long Value);

@@ -13,14 +13,21 @@ internal static class LayoutLimits
     public const string MaxFrameSize = "max_frame_size";
     public const string FrameReadTimeout = "frame_read_timeout";
     public const string MaxSubscriptions = "max_subscriptions";
+    public const string WebSocketAppLabels = "websocket_app_labels";
 
     /// <summary>Above this a count is a typo, not a budget: no node holds a million connections or a billion prefixes.</summary>
     public const int MaxCount = 1_000_000;
 
+    /// <summary>Each label is a series in three families on every scrape: a thousand distinct applications is already a lot.</summary>
+    public const int MaxAppLabels = 1000;
+
     public static readonly string[] Properties =
-        [MaxConnections, MaxConnectionsPerAddress, HandshakeMaxBytes, MaxFrameSize, FrameReadTimeout, MaxSubscriptions];
+        [MaxConnections, MaxConnectionsPerAddress, HandshakeMaxBytes, MaxFrameSize, FrameReadTimeout, MaxSubscriptions,
+         WebSocketAppLabels];
 
     public static string? CountProblem(long value) => LayoutRules.RangeProblem(value, 1, MaxCount);
+
+    public static string? AppLabelsProblem(long value) => LayoutRules.RangeProblem(value, 0, MaxAppLabels);
 
     public static string? FrameSizeProblem(long value) => LayoutRules.RangeProblem(value, 64, EndpointOptions.MaxMaxFrameSize);
 
@@ -43,6 +50,8 @@ internal static class LayoutLimits
             r = r with { FrameReadTimeout = LayoutLoader.ReadDuration(source, v, LayoutFields.Join(path, FrameReadTimeout)) };
         if (element.TryGetProperty(MaxSubscriptions, out v))
             r = r with { MaxSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxSubscriptions, CountProblem) };
+        if (element.TryGetProperty(WebSocketAppLabels, out v))
+            r = r with { WebSocketAppLabels = LayoutLoader.ReadChecked(source, v, path, WebSocketAppLabels, AppLabelsProblem) };
         return r;
     }
 
@@ -56,6 +65,7 @@ internal static class LayoutLimits
         if (baseline is null || l.MaxFrameSize != baseline.MaxFrameSize) w.WriteNumber(MaxFrameSize, l.MaxFrameSize);
         if (baseline is null || l.FrameReadTimeout != baseline.FrameReadTimeout) w.WriteString(FrameReadTimeout, LayoutDuration.Format(l.FrameReadTimeout));
         if (baseline is null || l.MaxSubscriptions != baseline.MaxSubscriptions) w.WriteNumber(MaxSubscriptions, l.MaxSubscriptions);
+        if (baseline is null || l.WebSocketAppLabels != baseline.WebSocketAppLabels) w.WriteNumber(WebSocketAppLabels, l.WebSocketAppLabels);
         w.WriteEndObject();
     }
 
@@ -68,5 +78,6 @@ internal static class LayoutLimits
         check(path, MaxFrameSize, FrameSizeProblem(l.MaxFrameSize));
         check(path, FrameReadTimeout, LayoutRules.IntervalProblem(l.FrameReadTimeout));
         check(path, MaxSubscriptions, CountProblem(l.MaxSubscriptions));
+        check(path, WebSocketAppLabels, AppLabelsProblem(l.WebSocketAppLabels));
     }
 }

@@ -4,7 +4,8 @@ namespace Spillway.Telemetry.Layout;
 
 /// <summary>
 /// The budgets of a node (the layout's <c>limits</c> section): what any remote, peer or not, may cost it. A freshly
-/// constructed instance holds the engine's defaults (<see cref="EndpointOptions"/>).
+/// constructed instance holds the engine's defaults (<see cref="EndpointOptions"/>) and the naming layer's cap of WebSocket
+/// application labels.
 /// </summary>
 public sealed record LimitSettings
 {
@@ -23,4 +24,9 @@ public sealed record LimitSettings
     public TimeSpan FrameReadTimeout { get; init; } = EndpointOptions.DefaultFrameReadTimeout;
     /// <summary>JSON <c>max_subscriptions</c>: topic prefixes one peer or WebSocket client may subscribe to.</summary>
     public int MaxSubscriptions { get; init; } = EndpointOptions.DefaultMaxSubscriptions;
+    /// <summary>
+    /// JSON <c>websocket_app_labels</c>: distinct WebSocket application names a node labels its WebSocket series with;
+    /// clients with later names share <c>app="other"</c>.
+    /// </summary>
+    public int WebSocketAppLabels { get; init; } = Naming.NodeTelemetry.DefaultWebSocketAppLabels;
 }

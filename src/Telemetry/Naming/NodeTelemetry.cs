@@ -19,6 +19,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     private readonly Lock _gate = new();
     private readonly PeerNameRegistry _names;
     private readonly PeerCounterLedger _ledger = new();
+    private readonly WebSocketAppLedger _apps;
     private readonly IDisposable _helloSubscription;
     private readonly Func<PeerInfo, bool> _isLive;
     private readonly IDisposable _ackSubscription;
@@ -31,9 +32,15 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
     /// <summary>How often an unacknowledged hello is repeated.</summary>
     public static readonly TimeSpan HelloRetryInterval = TimeSpan.FromSeconds(1);
 
-    public NodeTelemetry(SpillwayEndpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger)
+    /// <summary>The default of <paramref name="webSocketAppLabels"/>: the layout's <c>websocket_app_labels</c> default.</summary>
+    public const int DefaultWebSocketAppLabels = 32;
+
+    /// <param name="webSocketAppLabels">Distinct client application names labelled per node; later names share <c>app="other"</c>.</param>
+    public NodeTelemetry(SpillwayEndpoint endpoint, string nodeName, IEnumerable<string> layoutNames, ILogger logger,
+        int webSocketAppLabels = DefaultWebSocketAppLabels)
     {
         _endpoint = endpoint;
+        _apps = new WebSocketAppLedger(webSocketAppLabels);
         NodeName = nodeName;
         _logger = logger;
         var names = layoutNames.ToHashSet(StringComparer.Ordinal);
@@ -44,6 +51,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         endpoint.PeerAdded += OnPeerAdded;
         endpoint.PeerLost += OnPeerLost;
         endpoint.PeerRemoved += OnPeerRemoved;
+        endpoint.ClientLeft += OnClientLeft;
         _helloSubscription = endpoint.Subscribe(HelloMessage.TopicFor(endpoint.Id), OnHello);
         _ackSubscription = endpoint.Subscribe(HelloMessage.AckTopicFor(endpoint.Id), OnAck);
         _retrier = new HelloRetrier(endpoint.TimeProvider, HelloRetryInterval, SendHello);
@@ -185,6 +193,11 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         GrantWaitingClaim(name);
     }
 
+    private void OnClientLeft(object? sender, PeerEventArgs e)
+    {
+        lock (_gate) _apps.OnLeft(e.Peer, e.FinalStats?.Overflows ?? 0);
+    }
+
     private static string Discarded(PeerEventArgs e) =>
         e.DiscardedMessages > 0 ? $"; {e.DiscardedMessages} queued messages discarded with the peering" : "";
 
@@ -211,23 +224,19 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         lock (_gate)
         {
             var table = _endpoint.GetPeeringStats();
-            var clientMax = 0;
-            var clientOverflows = table.DepartedClientOverflows;
+            _apps.BeginFill();
             foreach (var row in table.Rows)
             {
                 if (row.Kind == SubscriberKind.Client)
                 {
-                    snapshot.WebSocketClients++;
-                    clientMax = Math.Max(clientMax, row.RecentMax);
-                    clientOverflows += row.Overflows;
+                    _apps.Observe(row);
                     continue;
                 }
                 if (!_names.TryGetName(row.Peer, out var name)) continue; // unnamed: no per-peer series
                 _ledger.OnObserved(row.Peer, row.Overflows, row.Offered);
                 snapshot.PeerBuffers.Add(new PeerBufferGauges(name, row.Queued, row.RecentMax, row.Capacity));
             }
-            snapshot.WebSocketClientRecentMax = clientMax;
-            snapshot.WebSocketClientOverflows = clientOverflows;
+            _apps.Fill(snapshot.WebSocketApps);
             _ledger.FillCounters(snapshot);
         }
         foreach (var reason in RefusalReasonNames.All)
@@ -249,7 +258,8 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
                     row.EndpointId.ToString(), name,
                     row.Direction == PeeringDirection.Initiated ? PeerReportRow.Initiated : PeerReportRow.Accepted,
                     row.RemoteAddress, row.Capacity, row.Policy.ToName(), row.Queued, row.RecentMax, row.Overflows,
-                    _ledger.DisconnectsOf(name));
+                    _ledger.DisconnectsOf(name),
+                    row.Kind == SubscriberKind.Client ? row.Peer.Application ?? WebSocketAppLedger.Unknown : null);
                 (row.Kind == SubscriberKind.Client ? clients : peers).Add(reportRow);
             }
         }
@@ -262,6 +272,7 @@ public sealed class NodeTelemetry : ITelemetrySource, IDisposable
         _endpoint.PeerAdded -= OnPeerAdded;
         _endpoint.PeerLost -= OnPeerLost;
         _endpoint.PeerRemoved -= OnPeerRemoved;
+        _endpoint.ClientLeft -= OnClientLeft;
         _helloSubscription.Dispose();
         _ackSubscription.Dispose();
         _retrier.Dispose();

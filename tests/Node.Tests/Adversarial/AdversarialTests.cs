@@ -96,7 +96,9 @@ public class AdversarialTests
         Assert.True(client1.Queued <= bound / size, $"{client1.Queued} messages of {size} bytes queued against a {bound}-byte bound");
         // 30 MB cannot all fit in the buffer, the drain's 1 MiB batch and the socket buffers: the rest overflowed.
         Assert.True(client1.Overflows > 0, "a client that never reads 30 MB should overflow its 1 MiB budget");
-        Assert.True((await cluster.ScrapeAsync()).Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager")) >= client1.Overflows);
+        var scraped = await cluster.ScrapeAsync();
+        Assert.True(scraped.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager"), ("app", "unknown")) >= client1.Overflows,
+            $"{client1.Overflows} overflows in the stats table, scraped: {string.Join("; ", scraped.Keys("spillway_websocket_"))}");
         await cluster.AssertStillServingAsync();
     }
 

@@ -30,6 +30,8 @@ public sealed class UsageErrorTests : IDisposable
         { ["watch", "--count", "x"], "spillway watch: --count: expected a whole number of messages from 1 to 2147483647, got 'x'" },
         { ["watch", "--count", "0"], "spillway watch: --count: expected a whole number of messages from 1 to 2147483647, got '0'" },
         { ["watch", "--url", "http://127.0.0.1:1/"], "spillway watch: --url must be a ws:// or wss:// URL, got 'http://127.0.0.1:1/'" },
+        { ["watch", "--url", "ws://127.0.0.1:1/", "--app", "my tool"], "spillway watch: --app: X-Application-Name 'my tool' holds 'U+0020'; allowed are letters, digits and / _ - . = : * @" },
+        { ["watch", "--url", "ws://127.0.0.1:1/", "--app", ""], "spillway watch: --app: must not be empty" },
     };
 
     [Theory]
@@ -90,6 +92,16 @@ public sealed class UsageErrorTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("--no-monitoring", result.Stdout);
         Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ABadWebSocketAppLabelCapNamesTheLayoutField()
+    {
+        var path = Path.Combine(_dir, "applabels.json");
+        File.WriteAllText(path,
+            """{"tls":"off","limits":{"websocket_app_labels":1001},"nodes":[{"name":"a","role":"manager","host":"127.0.0.1","peering_port":1,"metrics_port":2}]}""");
+        AssertOneLineError(await SpillwayCli.RunAsync("node", "--layout", path, "--name", "a"),
+            $"spillway node: {path}: limits.websocket_app_labels: must be at most 1000 (the maximum), got 1001");
     }
 
     private string WriteLayout(string host, int peeringPort, int metricsPort)

@@ -38,7 +38,7 @@ public class ClusterMetricsTests
                     expected.Add($"{family}{{node=\"{node}\",peer=\"{peer}\"}}");
             }
             foreach (var family in new[] { MetricNames.WebSocketClients, MetricNames.WebSocketClientBufferRecentMaxMessages, MetricNames.WebSocketClientBufferOverflowsTotal })
-                expected.Add($"{family}{{node=\"{node}\"}}");
+                expected.Add($"{family}{{app=\"unknown\",node=\"{node}\"}}");
             foreach (var reason in Spillway.Engine.Peering.RefusalReasonNames.All)
                 expected.Add($"{MetricNames.ConnectionsRefusedTotal}{{node=\"{node}\",reason=\"{Spillway.Engine.Peering.RefusalReasonNames.ToLabel(reason)}\"}}");
             Assert.Equal(expected, new SortedSet<string>(scrape.WithPrefix("spillway_").Select(s => s.Series), StringComparer.Ordinal));

@@ -31,7 +31,7 @@ public class WebSocketMetricsTests
         var ackResult = await client.ReceiveAsync(ack, CancellationToken.None);
         Assert.Contains($"\"endpoint\":\"{manager.Id}\"", Encoding.UTF8.GetString(ack, 0, ackResult.Count));
 
-        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 1,
+        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager"), ("app", "unknown")) == 1,
             () => Task.FromResult("the manager never counted the client"));
         var clientId = manager.GetPeeringStats().Rows.Single(r => r.Kind == SubscriberKind.Client).EndpointId.ToString();
         await Eventually.HoldsAsync(() => Task.FromResult(manager.Publish("flood/probe", Value.None) == 2),
@@ -57,23 +57,28 @@ public class WebSocketMetricsTests
         var scrape = await cluster.ScrapeAsync("manager");
         var clientOverflows = manager.GetPeeringStats().Rows.Single(r => r.Kind == SubscriberKind.Client).Overflows;
         Assert.True(clientOverflows > 0, "the non-reading client should have overflowed its 32-message buffer");
-        Assert.Equal(clientOverflows, scrape.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager")));
-        Assert.Equal(32, scrape.Value(MetricNames.WebSocketClientBufferRecentMaxMessages, ("node", "manager")));
+        Assert.Equal(clientOverflows, scrape.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager"), ("app", "unknown")));
+        Assert.Equal(32, scrape.Value(MetricNames.WebSocketClientBufferRecentMaxMessages, ("node", "manager"), ("app", "unknown")));
         Assert.Equal(0, scrape.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "manager"), ("peer", "worker-1")));
 
         // No series anywhere carries the client's id, nor any per-peer series for it.
         var text = await cluster.ScrapeTextAsync("manager");
         Assert.DoesNotContain(clientId, text);
-        // Label values are node names, or a refusal reason from its fixed set: never anything a client chose.
+        // Label values are node names, a refusal reason from its fixed set, or the app of a client that gave no name.
         var reasons = RefusalReasonNames.All.Select(r => r.ToLabel()).ToArray();
         Assert.All(scrape.WithPrefix("spillway_"), s => Assert.All(s.Labels, l =>
-            Assert.Contains(l.Value, l.Key == MetricNames.ReasonLabel ? reasons : new[] { "manager", "worker-1" })));
+            Assert.Contains(l.Value, l.Key switch
+            {
+                MetricNames.ReasonLabel => reasons,
+                MetricNames.AppLabel => new[] { "unknown" },
+                _ => new[] { "manager", "worker-1" },
+            })));
 
         // The client leaves: the gauge drops to zero, the overflow total stays.
         client.Abort();
-        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager")) == 0,
+        await Eventually.HoldsAsync(async () => (await cluster.ScrapeAsync("manager")).Value(MetricNames.WebSocketClients, ("node", "manager"), ("app", "unknown")) == 0,
             () => Task.FromResult("the departed client is still counted"));
         var after = await cluster.ScrapeAsync("manager");
-        Assert.True(after.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager")) >= clientOverflows);
+        Assert.True(after.Value(MetricNames.WebSocketClientBufferOverflowsTotal, ("node", "manager"), ("app", "unknown")) >= clientOverflows);
     }
 }

@@ -91,13 +91,13 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.Equal(3, scrape.Value(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "logger-1")));
         Assert.Null(scrape.Find(MetricNames.PeerBufferOverflowsTotal, ("node", "worker-1"), ("peer", "proxy-1")));
 
-        // Everything gone: only the node-level series remain.
-        source.Set(s => { s.NodeName = "worker-1"; s.WebSocketClientOverflows = 9; });
+        // Everything gone: only the per-application WebSocket series remain.
+        source.Set(s => { s.NodeName = "worker-1"; s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 0, 0, 9)); });
         Assert.Equal(
             [
-                """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
-                """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 0""",
-                """spillway_websocket_clients{node="worker-1"} 0""",
+                """spillway_websocket_client_buffer_overflows_total{app="unknown",node="worker-1"} 9""",
+                """spillway_websocket_client_buffer_recent_max_messages{app="unknown",node="worker-1"} 0""",
+                """spillway_websocket_clients{app="unknown",node="worker-1"} 0""",
             ],
             (await host.ScrapeParsedAsync()).Keys(Prefix));
 
@@ -117,7 +117,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
         Assert.All(scrape.WithPrefix(Prefix), s =>
         {
             Assert.DoesNotContain(s.Labels.Keys, l => l.StartsWith("otel_", StringComparison.Ordinal));
-            Assert.Subset(new HashSet<string> { "node", "peer" }, s.Labels.Keys.ToHashSet());
+            Assert.Subset(new HashSet<string> { "node", "peer", "app" }, s.Labels.Keys.ToHashSet());
         });
         Assert.DoesNotContain(scrape.Families.Keys, f => f is "target_info" || f.StartsWith("otel_", StringComparison.Ordinal));
         Assert.All(scrape.Families.Keys, f => Assert.StartsWith(Prefix, f)); // Spillway's families only
@@ -227,6 +227,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
                 s.PeerOverflows.Add(new PeerCounter($"worker-{i}", i * 3L));
                 s.BackpressureDisconnects.Add(new PeerCounter($"worker-{i}", i % 2));
             }
+            s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 2, 1, 5));
         });
         await using var otel = await ExporterHost.StartAsync(MetricsExporterKind.OpenTelemetry, source);
         await using var promNet = await ExporterHost.StartAsync(MetricsExporterKind.PrometheusNet, source);

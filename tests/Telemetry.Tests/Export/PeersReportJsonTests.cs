@@ -16,15 +16,15 @@ public sealed class PeersReportJsonTests
         ],
         Clients:
         [
-            new PeerReportRow("e-ws", null, PeerReportRow.Accepted, "127.0.0.1:51234", 256, "drop_newest", 1, 9, 0, 0),
+            new PeerReportRow("e-ws", null, PeerReportRow.Accepted, "127.0.0.1:51234", 256, "drop_newest", 1, 9, 0, 0, "zeek-intel"),
         ]);
 
     private const string ReportJson =
         """{"node":"worker-1","endpoint":"7f3a-endpoint","peers":[""" +
-        """{"endpoint":"e-manager","name":"manager","direction":"initiated","address":"10.0.0.1:9999","capacity":1000,"policy":"drop_oldest","queued":3,"recent_max":17,"overflows":42,"disconnects":0},""" +
-        """{"endpoint":"e-ext","name":null,"direction":"accepted","address":"[::1]:40000","capacity":64,"policy":"disconnect","queued":0,"recent_max":64,"overflows":5,"disconnects":2}""" +
+        """{"endpoint":"e-manager","name":"manager","direction":"initiated","address":"10.0.0.1:9999","capacity":1000,"policy":"drop_oldest","queued":3,"recent_max":17,"overflows":42,"disconnects":0,"application":null},""" +
+        """{"endpoint":"e-ext","name":null,"direction":"accepted","address":"[::1]:40000","capacity":64,"policy":"disconnect","queued":0,"recent_max":64,"overflows":5,"disconnects":2,"application":null}""" +
         """],"clients":[""" +
-        """{"endpoint":"e-ws","name":null,"direction":"accepted","address":"127.0.0.1:51234","capacity":256,"policy":"drop_newest","queued":1,"recent_max":9,"overflows":0,"disconnects":0}""" +
+        """{"endpoint":"e-ws","name":null,"direction":"accepted","address":"127.0.0.1:51234","capacity":256,"policy":"drop_newest","queued":1,"recent_max":9,"overflows":0,"disconnects":0,"application":"zeek-intel"}""" +
         """]}""";
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class PeersReportJsonTests
     }
 
     [Fact]
-    public void Parses_a_document_written_elsewhere_ignoring_unknown_fields()
+    public void Parses_a_document_written_elsewhere_ignoring_unknown_fields_and_without_application()
     {
         var json = """
             { "version": 2, "node": "logger-1", "endpoint": "e1", "clients": [],

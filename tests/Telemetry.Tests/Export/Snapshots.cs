@@ -21,9 +21,8 @@ public static class Snapshots
         s.PeerDiscarded.Add(new PeerCounter("proxy-1", 11));
         s.BackpressureDisconnects.Add(new PeerCounter("manager", 1));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
-        s.WebSocketClients = 4;
-        s.WebSocketClientRecentMax = 12;
-        s.WebSocketClientOverflows = 9;
+        s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 1, 5, 2));
+        s.WebSocketApps.Add(new WebSocketAppAggregates("zeek-intel", 3, 12, 7));
     }
 
     public static readonly string[] SampleKeys =
@@ -44,9 +43,12 @@ public static class Snapshots
         """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
         """spillway_peer_messages_discarded_total{node="worker-1",peer="proxy-1"} 11""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="proxy-1"} 300""",
-        """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
-        """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 12""",
-        """spillway_websocket_clients{node="worker-1"} 4""",
+        """spillway_websocket_client_buffer_overflows_total{app="unknown",node="worker-1"} 2""",
+        """spillway_websocket_client_buffer_overflows_total{app="zeek-intel",node="worker-1"} 7""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="unknown",node="worker-1"} 5""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="zeek-intel",node="worker-1"} 12""",
+        """spillway_websocket_clients{app="unknown",node="worker-1"} 1""",
+        """spillway_websocket_clients{app="zeek-intel",node="worker-1"} 3""",
     ];
 
     /// <summary>Later: logger-1 left (its gauges go, its overflow counter is still listed), manager moved on.</summary>
@@ -61,9 +63,8 @@ public static class Snapshots
         s.PeerDiscarded.Add(new PeerCounter("manager", 0));
         s.PeerDiscarded.Add(new PeerCounter("logger-1", 4));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
-        s.WebSocketClients = 0;
-        s.WebSocketClientRecentMax = 0;
-        s.WebSocketClientOverflows = 9;
+        s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 0, 0, 2));
+        s.WebSocketApps.Add(new WebSocketAppAggregates("zeek-intel", 0, 0, 7));
     }
 
     public static readonly string[] LoggerLeftKeys =
@@ -78,9 +79,12 @@ public static class Snapshots
         """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 25""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1100""",
-        """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 9""",
-        """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 0""",
-        """spillway_websocket_clients{node="worker-1"} 0""",
+        """spillway_websocket_client_buffer_overflows_total{app="unknown",node="worker-1"} 2""",
+        """spillway_websocket_client_buffer_overflows_total{app="zeek-intel",node="worker-1"} 7""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="unknown",node="worker-1"} 0""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="zeek-intel",node="worker-1"} 0""",
+        """spillway_websocket_clients{app="unknown",node="worker-1"} 0""",
+        """spillway_websocket_clients{app="zeek-intel",node="worker-1"} 0""",
     ];
 
     /// <summary>Later still: logger-1 is back (new gauges), counters went on rising.</summary>
@@ -97,9 +101,8 @@ public static class Snapshots
         s.PeerDiscarded.Add(new PeerCounter("logger-1", 4));
         s.BackpressureDisconnects.Add(new PeerCounter("unknown", 2));
         s.BackpressureDisconnects.Add(new PeerCounter("logger-1", 1));
-        s.WebSocketClients = 1;
-        s.WebSocketClientRecentMax = 7;
-        s.WebSocketClientOverflows = 10;
+        s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 0, 0, 2));
+        s.WebSocketApps.Add(new WebSocketAppAggregates("zeek-intel", 1, 7, 8));
     }
 
     public static readonly string[] LoggerBackKeys =
@@ -118,8 +121,11 @@ public static class Snapshots
         """spillway_peer_messages_discarded_total{node="worker-1",peer="manager"} 0""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="logger-1"} 27""",
         """spillway_peer_messages_offered_total{node="worker-1",peer="manager"} 1200""",
-        """spillway_websocket_client_buffer_overflows_total{node="worker-1"} 10""",
-        """spillway_websocket_client_buffer_recent_max_messages{node="worker-1"} 7""",
-        """spillway_websocket_clients{node="worker-1"} 1""",
+        """spillway_websocket_client_buffer_overflows_total{app="unknown",node="worker-1"} 2""",
+        """spillway_websocket_client_buffer_overflows_total{app="zeek-intel",node="worker-1"} 8""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="unknown",node="worker-1"} 0""",
+        """spillway_websocket_client_buffer_recent_max_messages{app="zeek-intel",node="worker-1"} 7""",
+        """spillway_websocket_clients{app="unknown",node="worker-1"} 0""",
+        """spillway_websocket_clients{app="zeek-intel",node="worker-1"} 1""",
     ];
 }

@@ -10,11 +10,12 @@ public class LayoutLimitsTests
         {
           "buffers": { "peer_buffer_size": 268435456, "peer_buffer_bytes": 1048576, "websocket_buffer_bytes": 2097152 },
           "limits": { "max_connections": 50, "max_connections_per_address": 5, "handshake_max_bytes": 4096,
-                      "max_frame_size": 65536, "frame_read_timeout": "2s", "max_subscriptions": 100 },
+                      "max_frame_size": 65536, "frame_read_timeout": "2s", "max_subscriptions": 100,
+                      "websocket_app_labels": 8 },
           "nodes": [
             { "name": "manager", "role": "manager", "host": "10.0.0.1", "peering_port": 9201, "metrics_port": 9101 },
             { "name": "worker-1", "role": "worker", "host": "10.0.0.2", "peering_port": 9202, "metrics_port": 9102,
-              "buffers": { "websocket_buffer_bytes": 4096 }, "limits": { "max_subscriptions": 7, "frame_read_timeout": "500ms" } }
+              "buffers": { "websocket_buffer_bytes": 4096 }, "limits": { "max_subscriptions": 7, "frame_read_timeout": "500ms", "websocket_app_labels": 0 } }
           ]
         }
         """;
@@ -33,6 +34,8 @@ public class LayoutLimitsTests
         Assert.Equal((50, 7, TimeSpan.FromMilliseconds(500)), (worker.MaxConnections, worker.MaxSubscriptions, worker.FrameReadTimeout));
         manager.Validate();
         worker.Validate();
+        // The app label cap is the naming layer's, not the engine's.
+        Assert.Equal((8, 0), (layout.Get("manager").Limits.WebSocketAppLabels, layout.Get("worker-1").Limits.WebSocketAppLabels));
     }
 
     [Fact]
@@ -57,6 +60,7 @@ public class LayoutLimitsTests
                 options.FrameReadTimeout, options.MaxSubscriptions, options.PeerBufferBytes, options.WebSocketBufferBytes));
         var json = layout.ToJson();
         Assert.DoesNotContain("limits", json);
+        Assert.Equal(32, layout.Get("manager").Limits.WebSocketAppLabels);
         Assert.DoesNotContain("_bytes\": 67108864", json);
     }
 
@@ -72,6 +76,9 @@ public class LayoutLimitsTests
     [InlineData("\"handshake_max_bytes\": 4096", "\"handshake_max_bytes\": 10", "limits.handshake_max_bytes", "must be at least 64, got 10")]
     [InlineData("\"frame_read_timeout\": \"2s\"", "\"frame_read_timeout\": \"0s\"", "limits.frame_read_timeout", "positive")]
     [InlineData("\"max_subscriptions\": 100", "\"max_subscription\": 100", "limits.max_subscription", "unknown property")]
+    [InlineData("\"websocket_app_labels\": 8", "\"websocket_app_labels\": 1001", "limits.websocket_app_labels", "must be at most 1000 (the maximum), got 1001")]
+    [InlineData("\"websocket_app_labels\": 0", "\"websocket_app_labels\": -1", "nodes[1].limits.websocket_app_labels", "must be at least 0, got -1")]
+    [InlineData("\"websocket_app_labels\": 8", "\"websocket_app_labels\": \"8\"", "limits.websocket_app_labels", "expected an integer")]
     public void Sizes_no_machine_can_serve_and_bad_budgets_are_rejected_naming_the_field(string find, string replace, string field, string problem)
     {
         var json = WithLimits;
