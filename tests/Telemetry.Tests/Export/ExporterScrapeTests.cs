@@ -307,8 +307,9 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
                 s.PeerOverflows.Add(new PeerCounter(names[i], i * 3L));
                 s.PeerOffered.Add(new PeerCounter(names[i], i * 5L));
                 s.BackpressureDisconnects.Add(new PeerCounter(names[i], i % 4));
+                s.PeerDiscarded.Add(new PeerCounter(names[i], i * 7L));
             }
-            s.WebSocketClients = 1;
+            s.WebSocketApps.Add(new WebSocketAppAggregates("unknown", 1, 0, 0));
         }) { MaxPeerLabelValues = peers + 1 };
         await using var host = await ExporterHost.StartAsync(kind, source);
 
@@ -322,6 +323,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
             (MetricNames.PeerBufferOverflowsTotal, i => i * 3),
             (MetricNames.PeerMessagesOfferedTotal, i => i * 5),
             (MetricNames.BackpressureDisconnectsTotal, i => i % 4),
+            (MetricNames.PeerMessagesDiscardedTotal, i => i * 7),
         };
         foreach (var (family, value) in perPeer)
         {
@@ -331,7 +333,7 @@ public sealed class ExporterScrapeTests(ITestOutputHelper output)
             for (var i = 0; i < peers; i++)
                 Assert.True(byPeer.TryGetValue(names[i], out var got) && got == value(i), $"{family}{{peer={names[i]}}}: {got}, want {value(i)}");
         }
-        // Exactly those, plus the three node-level WebSocket aggregates: nothing folded into an overflow series.
+        // Exactly those, plus the three WebSocket aggregates of app="unknown": nothing folded into an overflow series.
         Assert.Equal(peers * perPeer.Length + 3, scrape.WithPrefix(Prefix).Count());
         Assert.DoesNotContain(scrape.Samples, x => x.Labels.Keys.Any(k => k.Contains("overflow", StringComparison.Ordinal)));
         Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("cardinality limit", StringComparison.Ordinal));
