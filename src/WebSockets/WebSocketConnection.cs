@@ -180,7 +180,8 @@ internal sealed class WebSocketConnection
         }
         _session = session;
         attached(session);
-        _logger.LogInformation("WebSocket client {Client} connected from {Remote}, subscribed to [{Subscriptions}]",
+        // Any number of clients may come and go: lifecycle lines are rate-limited like strangers' warnings.
+        _strangerWarnings.Info("websocket client connected", "WebSocket client {Client} connected from {Remote}, subscribed to [{Subscriptions}]",
             session.Id, _remoteAddress, string.Join(", ", subscriptions));
         // The ack goes out before the send loop starts, so it precedes every data message.
         if (!await SendAsync(BrokerJson.EncodeAck(_endpoint.Id, _options.Version)).ConfigureAwait(false)) return true;
@@ -376,7 +377,7 @@ internal sealed class WebSocketConnection
         }
         if (session is not null)
         {
-            _logger.LogInformation("WebSocket client {Client} ({Remote}) left: {Reason}",
+            _strangerWarnings.Info("websocket client left", "WebSocket client {Client} ({Remote}) left: {Reason}",
                 session.Id, _remoteAddress, _endedByEndpoint ?? _leaveReason ?? "connection ended");
         }
         else
