@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Spillway.Engine.Logging;
 using Spillway.Engine.Peering;
@@ -40,8 +41,9 @@ internal sealed class WebSocketAdmission(SpillwayEndpoint endpoint, RateLimitedL
             : StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = "1";
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync($"WebSocket connection refused ({refusal.ToLabel()}): {reason}\n", context.RequestAborted)
-            .ConfigureAwait(false);
+        var body = Encoding.UTF8.GetBytes($"WebSocket connection refused ({refusal.ToLabel()}): {reason}\n");
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         return null;
     }
 }

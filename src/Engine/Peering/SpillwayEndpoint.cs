@@ -79,6 +79,9 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>Inbound connections held now (handshaking or peered), as counted against <see cref="EndpointOptions.MaxConnections"/>.</summary>
     public int InboundConnections => _connectionBudget.Count;
 
+    /// <summary>WebSocket clients held now (upgrading or attached), as counted against <see cref="EndpointOptions.WebSocketMaxConnections"/>.</summary>
+    public int WebSocketConnections => ClientConnections.Count;
+
     /// <summary>The WebSocket gateway's admission budget (<see cref="EndpointOptions.WebSocketMaxConnections"/>), kept here so it is one per node.</summary>
     internal ConnectionBudget ClientConnections { get; }
 

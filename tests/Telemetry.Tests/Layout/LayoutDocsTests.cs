@@ -34,6 +34,7 @@ public class LayoutDocsTests
             "websocket_buffer_size", "websocket_overflow_policy", "stats_reset_interval",
             "limits", "peer_buffer_bytes", "websocket_buffer_bytes", "max_connections", "max_connections_per_address",
             "handshake_max_bytes", "max_frame_size", "frame_read_timeout", "max_subscriptions",
+            "websocket_max_connections", "websocket_max_connections_per_address", "max_local_subscriptions",
         ];
         foreach (var p in properties) Assert.Contains($"| `{p}` |", docs);
     }
