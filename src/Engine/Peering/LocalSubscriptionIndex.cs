@@ -27,8 +27,6 @@ internal sealed class LocalSubscriptionIndex
     /// <summary>Every local subscription, in the order they were made.</summary>
     public LocalSubscription[] All { get; }
 
-    public LocalSubscriptionIndex With(LocalSubscription subscription) => new([.. All, subscription]);
-
     public LocalSubscriptionIndex Without(LocalSubscription subscription) =>
         new(All.Where(s => !ReferenceEquals(s, subscription)).ToArray());
 
