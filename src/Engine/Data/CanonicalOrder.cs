@@ -37,22 +37,22 @@ internal static class CanonicalOrder
             sorted = default;
             return false;
         }
-        // Distinct by Equals; ties (values the order calls equal but Equals does not) keep their input order.
+        // Sort the keys themselves with their positions alongside: no delegate or lookup per comparison.
+        var keys = new Value[items.Length];
         var order = new int[items.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (x, y) =>
+        for (int i = 0; i < keys.Length; i++)
         {
-            int c = ValueOrder.Compare(key(items[x]), key(items[y]));
-            return c != 0 ? c : x.CompareTo(y);
-        });
-        // The order and Equals agree for every kind; this keeps the set's contract (strictly ascending items) even if one did not.
-        for (int i = 1; i < order.Length; i++)
+            keys[i] = key(items[i]);
+            order[i] = i;
+        }
+        Array.Sort(keys, order, ValueOrder.Instance);
+        // The order and Equals agree for every kind (so no neighbours compare equal here); this keeps the
+        // container's contract, strictly ascending keys, even if a kind ever broke that.
+        for (int i = 1; i < keys.Length; i++)
         {
-            if (ValueOrder.Compare(key(items[order[i - 1]]), key(items[order[i]])) == 0
-                && (duplicateIndex < 0 || order[i] < duplicateIndex))
-            {
-                duplicateIndex = order[i];
-            }
+            if (ValueOrder.Compare(keys[i - 1], keys[i]) != 0) continue;
+            int repeat = Math.Max(order[i - 1], order[i]);
+            if (duplicateIndex < 0 || repeat < duplicateIndex) duplicateIndex = repeat;
         }
         if (duplicateIndex >= 0)
         {
