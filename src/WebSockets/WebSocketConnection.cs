@@ -203,7 +203,8 @@ internal sealed class WebSocketConnection
         }
         _session = session;
         attached(session);
-        _logger.LogInformation("WebSocket client {Client} ({Application}) connected from {Remote}, subscribed to [{Subscriptions}]",
+        // Any number of clients may come and go: lifecycle lines are rate-limited like strangers' warnings.
+        _strangerWarnings.Info("websocket client connected", "WebSocket client {Client} ({Application}) connected from {Remote}, subscribed to [{Subscriptions}]",
             session.Id, _application, _remoteAddress, string.Join(", ", subscriptions));
         // The ack goes out before the send loop starts, so it precedes every data message.
         if (!await SendAsync(BrokerJson.EncodeAck(_endpoint.Id, _options.Version)).ConfigureAwait(false)) return true;
@@ -399,7 +400,7 @@ internal sealed class WebSocketConnection
         }
         if (session is not null)
         {
-            _logger.LogInformation("WebSocket client {Client} ({Application}, {Remote}) left: {Reason}",
+            _strangerWarnings.Info("websocket client left", "WebSocket client {Client} ({Application}, {Remote}) left: {Reason}",
                 session.Id, _application, _remoteAddress, _endedByEndpoint ?? _leaveReason ?? "connection ended");
         }
         else

@@ -24,6 +24,8 @@ internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatew
             return;
         }
 
+        using var slot = await new WebSocketAdmission(endpoint, _strangerWarnings).AdmitAsync(context).ConfigureAwait(false);
+        if (slot is null) return;
         var remote = FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var connection = new WebSocketConnection(socket, endpoint, options, logger, _strangerWarnings, remote, context.RequestAborted)

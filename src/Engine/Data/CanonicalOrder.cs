@@ -2,13 +2,19 @@ using System.Collections.Immutable;
 
 namespace Spillway.Engine.Data;
 
-/// <summary>Sorts set items or table entries into <see cref="ValueOrder"/> and finds duplicates on the way.</summary>
+/// <summary>
+/// Sorts set items or table entries into <see cref="ValueOrder"/> after finding duplicates by hashing. The
+/// duplicate check is a <see cref="HashSet{T}"/> over <see cref="Value"/> hash codes, which mix every bit with
+/// a per-process seed (<see cref="ValueHashing"/>): O(n) expected, and no input chosen in advance can make
+/// the codes collide. A duplicate is reported before any sorting is done.
+/// </summary>
 internal static class CanonicalOrder
 {
     /// <summary>
     /// False, with the index of the first element whose key repeats an earlier one, if keys repeat.
     /// Input already in strict canonical order (what every Spillway and Broker encoder writes) is
-    /// returned as is after n - 1 comparisons. Otherwise an introsort, O(n log n) in the worst case.
+    /// returned as is after n - 1 comparisons (strict order rules out duplicates). Otherwise duplicates
+    /// are found by hashing, O(n) expected, then the distinct keys are sorted for output, O(n log n) worst case.
     /// </summary>
     public static bool TrySort<T>(ImmutableArray<T> items, Func<T, Value> key, out ImmutableArray<T> sorted, out int duplicateIndex)
     {
@@ -23,22 +29,30 @@ internal static class CanonicalOrder
             sorted = items;
             return true;
         }
-        // Sort positions, ties broken by position, so the second of each run of equal keys is the
-        // first repeat of that key in the input.
+        var seen = new HashSet<Value>(items.Length);
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (seen.Add(key(items[i]))) continue;
+            duplicateIndex = i;
+            sorted = default;
+            return false;
+        }
+        // Sort the keys themselves with their positions alongside: no delegate or lookup per comparison.
+        var keys = new Value[items.Length];
         var order = new int[items.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (x, y) =>
+        for (int i = 0; i < keys.Length; i++)
         {
-            int c = ValueOrder.Compare(key(items[x]), key(items[y]));
-            return c != 0 ? c : x.CompareTo(y);
-        });
-        for (int i = 1; i < order.Length; i++)
+            keys[i] = key(items[i]);
+            order[i] = i;
+        }
+        Array.Sort(keys, order, ValueOrder.Instance);
+        // The order and Equals agree for every kind (so no neighbours compare equal here); this keeps the
+        // container's contract, strictly ascending keys, even if a kind ever broke that.
+        for (int i = 1; i < keys.Length; i++)
         {
-            if (ValueOrder.Compare(key(items[order[i - 1]]), key(items[order[i]])) == 0
-                && (duplicateIndex < 0 || order[i] < duplicateIndex))
-            {
-                duplicateIndex = order[i];
-            }
+            if (ValueOrder.Compare(keys[i - 1], keys[i]) != 0) continue;
+            int repeat = Math.Max(order[i - 1], order[i]);
+            if (duplicateIndex < 0 || repeat < duplicateIndex) duplicateIndex = repeat;
         }
         if (duplicateIndex >= 0)
         {

@@ -39,8 +39,8 @@ public sealed record SetValue : Value
 
     /// <summary>
     /// Builds a set, or reports the index (in <paramref name="items"/>) of the first item equal to an
-    /// earlier one. Costs n - 1 comparisons for items already in canonical order, O(n log n) otherwise,
-    /// whatever the items (no hashing, so no input can be chosen to make it slower).
+    /// earlier one. Costs n - 1 comparisons for items already in canonical order; otherwise a seeded-hash
+    /// duplicate check, O(n) expected whatever the items, then an O(n log n) sort into canonical order.
     /// </summary>
     public static bool TryCreate(ImmutableArray<Value> items, [NotNullWhen(true)] out SetValue? set, out int duplicateIndex)
     {

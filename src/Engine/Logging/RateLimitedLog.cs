@@ -6,7 +6,8 @@ namespace Spillway.Engine.Logging;
 /// Warnings that a remote can trigger at will (refused connections, failed handshakes from unknown peers) go
 /// through here so a flood of them cannot flood the log: per kind, at most <c>burst</c> lines per window;
 /// the rest are counted, and the first line of the kind after the window ends is preceded by one
-/// "N similar warnings suppressed" line. Kinds are code constants, so the table stays small.
+/// "N similar warnings suppressed" line. Kinds are code constants, so the table stays small. Lifecycle lines a
+/// stranger can repeat at will (a WebSocket client connecting and leaving) go through <see cref="Info"/> the same way.
 /// </summary>
 public sealed class RateLimitedLog(ILogger logger, TimeProvider time, int burst = 5, TimeSpan? window = null)
 {
@@ -22,7 +23,12 @@ public sealed class RateLimitedLog(ILogger logger, TimeProvider time, int burst 
     }
 
     /// <summary>Logs a warning of <paramref name="kind"/> unless the kind is over its budget for this window.</summary>
-    public void Warn(string kind, string template, params object?[] args)
+    public void Warn(string kind, string template, params object?[] args) => Log(LogLevel.Warning, kind, template, args);
+
+    /// <summary>Logs an information line of <paramref name="kind"/> unless the kind is over its budget for this window.</summary>
+    public void Info(string kind, string template, params object?[] args) => Log(LogLevel.Information, kind, template, args);
+
+    private void Log(LogLevel level, string kind, string template, object?[] args)
     {
         long suppressed;
         lock (_lock)
@@ -48,9 +54,10 @@ public sealed class RateLimitedLog(ILogger logger, TimeProvider time, int burst 
             state.Suppressed = 0;
         }
         if (suppressed > 0)
-            logger.LogWarning("{Count} similar warnings suppressed ({Kind}) in the last {Window}", suppressed, kind, _window);
+            logger.Log(level, "{Count} similar {Lines} suppressed ({Kind}) in the last {Window}", suppressed,
+                level == LogLevel.Warning ? "warnings" : "lines", kind, _window);
 #pragma warning disable CA2254 // the template is a code constant passed through by the caller
-        logger.LogWarning(template, args);
+        logger.Log(level, template, args);
 #pragma warning restore CA2254
     }
 

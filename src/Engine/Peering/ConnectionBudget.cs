@@ -7,7 +7,7 @@ namespace Spillway.Engine.Peering;
 /// the socket is closed (handshaking or peered). Touched once per accept and once per close, never per
 /// message, so one small lock is enough.
 /// </summary>
-internal sealed class ConnectionBudget(int maxConnections, int maxPerAddress)
+internal sealed class ConnectionBudget(int maxConnections, int maxPerAddress, string what = "inbound connections")
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, int> _perAddress = new();
@@ -57,6 +57,6 @@ internal sealed class ConnectionBudget(int maxConnections, int maxPerAddress)
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public string Describe(RefusalReason refusal) => refusal == RefusalReason.NodeConnections
-        ? $"the node holds its maximum of {maxConnections} inbound connections"
-        : $"the address holds its maximum of {maxPerAddress} inbound connections";
+        ? $"the node holds its maximum of {maxConnections} {what}"
+        : $"the address holds its maximum of {maxPerAddress} {what}";
 }

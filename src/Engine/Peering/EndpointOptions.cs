@@ -34,6 +34,8 @@ public sealed record EndpointOptions
     public const int DefaultMaxConnectionsPerAddress = 128;
     /// <summary>The default number of topic prefixes one peer or client may subscribe to (10,000).</summary>
     public const int DefaultMaxSubscriptions = 10_000;
+    /// <summary>The default number of distinct topic prefixes a node announces to its peers, its own and its clients' together (10,000: what a peer with the default <see cref="MaxSubscriptions"/> accepts).</summary>
+    public const int DefaultMaxLocalSubscriptions = DefaultMaxSubscriptions;
     /// <summary>Bytes a drain loop takes out of a send buffer per batch (at least one message): bounds what is in flight outside the buffer.</summary>
     public const long DrainBatchBytes = 1024 * 1024;
     /// <summary>The smallest receive buffer a peering socket gets when <see cref="SocketBufferBytes"/> is set (256 KiB).</summary>
@@ -55,12 +57,23 @@ public sealed record EndpointOptions
     public int MaxConnections { get; init; } = DefaultMaxConnections;
     /// <summary>Layout <c>max_connections_per_address</c>: inbound connections held at once from one remote IP address.</summary>
     public int MaxConnectionsPerAddress { get; init; } = DefaultMaxConnectionsPerAddress;
+    /// <summary>Layout <c>websocket_max_connections</c>: WebSocket clients (upgraded or upgrading) held at once; more get HTTP 503. A budget of its own so clients cannot starve peerings of theirs.</summary>
+    public int WebSocketMaxConnections { get; init; } = DefaultMaxConnections;
+    /// <summary>Layout <c>websocket_max_connections_per_address</c>: WebSocket clients held at once from one remote IP address; more get HTTP 429.</summary>
+    public int WebSocketMaxConnectionsPerAddress { get; init; } = DefaultMaxConnectionsPerAddress;
     /// <summary>Layout <c>handshake_max_bytes</c>: the largest frame accepted before the hello exchange completes (the hello itself).</summary>
     public int HandshakeMaxBytes { get; init; } = DefaultHandshakeMaxBytes;
     /// <summary>Layout <c>frame_read_timeout</c>: a frame whose first byte has arrived must arrive completely within this time.</summary>
     public TimeSpan FrameReadTimeout { get; init; } = DefaultFrameReadTimeout;
     /// <summary>Layout <c>max_subscriptions</c>: topic prefixes one peer (hello or update) or client may subscribe to.</summary>
     public int MaxSubscriptions { get; init; } = DefaultMaxSubscriptions;
+    /// <summary>
+    /// Layout <c>max_local_subscriptions</c>: distinct topic prefixes the node announces to its peers, the union of its
+    /// own subscriptions and every client's; a client whose subscriptions would pass it is refused. Local
+    /// <see cref="SpillwayEndpoint.Subscribe(string, Action{string, Data.Value})"/> calls are the node's own code and
+    /// are never refused, but count.
+    /// </summary>
+    public int MaxLocalSubscriptions { get; init; } = DefaultMaxLocalSubscriptions;
     /// <summary>Layout <c>stats_reset_interval</c>: length of the window of the recent max.</summary>
     public TimeSpan StatsResetInterval { get; init; } = DefaultStatsResetInterval;
     /// <summary>How long the initiating side waits before re-peering after a lost or removed peering.</summary>
@@ -99,6 +112,9 @@ public sealed record EndpointOptions
         RequireWithin(HandshakeMaxBytes, 64, MaxMaxFrameSize, nameof(HandshakeMaxBytes));
         RequirePositive(FrameReadTimeout, nameof(FrameReadTimeout));
         RequireAtLeast(MaxSubscriptions, 1, nameof(MaxSubscriptions));
+        RequireAtLeast(WebSocketMaxConnections, 1, nameof(WebSocketMaxConnections));
+        RequireAtLeast(WebSocketMaxConnectionsPerAddress, 1, nameof(WebSocketMaxConnectionsPerAddress));
+        RequireAtLeast(MaxLocalSubscriptions, 1, nameof(MaxLocalSubscriptions));
         RequireDefined(PeerOverflowPolicy, nameof(PeerOverflowPolicy));
         RequireDefined(WebSocketOverflowPolicy, nameof(WebSocketOverflowPolicy));
         RequirePositive(StatsResetInterval, nameof(StatsResetInterval));

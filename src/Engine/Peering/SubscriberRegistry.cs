@@ -7,11 +7,17 @@ namespace Spillway.Engine.Peering;
 /// endpoint announces to its peers. Mutated under one lock; the publish path reads the immutable
 /// snapshots <see cref="Subscribers"/> and <see cref="LocalSubscriptions"/> without it.
 /// </summary>
+/// <remarks>
+/// The announced set is the union of the local subscriptions' and the clients' prefixes, kept as a count of
+/// holders per prefix so a client can be refused when it would push the union past the node's cap
+/// (<see cref="EndpointOptions.MaxLocalSubscriptions"/>) without rescanning everyone.
+/// </remarks>
 internal sealed class SubscriberRegistry
 {
     private readonly Lock _lock = new();
     private volatile RemoteSubscriber[] _subscribers = [];
-    private volatile LocalSubscription[] _localSubscriptions = [];
+    private volatile LocalSubscriptionIndex _localSubscriptions = LocalSubscriptionIndex.Empty;
+    private readonly Dictionary<string, int> _holders = new(StringComparer.Ordinal);
     private readonly Dictionary<EndpointId, RemoteSubscriber> _byId = new();
     private string[] _announced = [];
     private int _announcedVersion;
@@ -20,8 +26,8 @@ internal sealed class SubscriberRegistry
     /// <summary>Every live peering and client; an immutable snapshot.</summary>
     public RemoteSubscriber[] Subscribers => _subscribers;
 
-    /// <summary>Every local subscription; an immutable snapshot.</summary>
-    public LocalSubscription[] LocalSubscriptions => _localSubscriptions;
+    /// <summary>Every local subscription, indexed by prefix; an immutable snapshot.</summary>
+    public LocalSubscriptionIndex LocalSubscriptions => _localSubscriptions;
 
     public string[] Announced { get { lock (_lock) return _announced; } }
 
@@ -48,13 +54,25 @@ internal sealed class SubscriberRegistry
         }
     }
 
-    public void AddClient(ClientSubscriber client)
+    /// <summary>
+    /// Registers a client unless its prefixes would make the announced set hold more than
+    /// <paramref name="maxAnnounced"/> distinct prefixes; then <paramref name="announcedAfter"/> says how many it would.
+    /// </summary>
+    public bool TryAddClient(ClientSubscriber client, int maxAnnounced, out int announcedAfter)
     {
         lock (_lock)
         {
             ThrowIfClosed();
+            Hold(client.Subscriptions);
+            announcedAfter = _holders.Count;
+            if (announcedAfter > maxAnnounced)
+            {
+                Release(client.Subscriptions);
+                return false;
+            }
             _byId.Add(client.Id, client);
             _subscribers = [.. _subscribers, client];
+            return true;
         }
     }
 
@@ -64,7 +82,10 @@ internal sealed class SubscriberRegistry
         {
             if (_byId.TryGetValue(subscriber.Id, out var registered) && ReferenceEquals(registered, subscriber))
                 _byId.Remove(subscriber.Id);
-            _subscribers = _subscribers.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
+            var remaining = _subscribers.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
+            // Only a client that was registered holds announced prefixes (its list never changes after attach).
+            if (remaining.Length != _subscribers.Length && subscriber.Kind == SubscriberKind.Client) Release(subscriber.Subscriptions);
+            _subscribers = remaining;
         }
     }
 
@@ -73,14 +94,23 @@ internal sealed class SubscriberRegistry
         lock (_lock) return _byId.TryGetValue(id, out subscriber);
     }
 
-    public void AddLocal(LocalSubscription subscription)
+    public void AddLocal(IReadOnlyList<LocalSubscription> subscriptions)
     {
-        lock (_lock) _localSubscriptions = [.. _localSubscriptions, subscription];
+        lock (_lock)
+        {
+            _localSubscriptions = new LocalSubscriptionIndex([.. _localSubscriptions.All, .. subscriptions]);
+            Hold(subscriptions.Select(s => s.Prefix));
+        }
     }
 
     public void RemoveLocal(LocalSubscription subscription)
     {
-        lock (_lock) _localSubscriptions = _localSubscriptions.Where(s => !ReferenceEquals(s, subscription)).ToArray();
+        lock (_lock)
+        {
+            var before = _localSubscriptions;
+            _localSubscriptions = before.Without(subscription);
+            if (_localSubscriptions.All.Length != before.All.Length) Release([subscription.Prefix]);
+        }
     }
 
     /// <summary>
@@ -91,15 +121,29 @@ internal sealed class SubscriberRegistry
     {
         lock (_lock)
         {
-            var current = _localSubscriptions.Select(s => s.Prefix)
-                .Concat(_subscribers.Where(s => s.Kind == SubscriberKind.Client).SelectMany(s => s.Subscriptions))
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var current = _holders.Keys.ToArray();
+            Array.Sort(current, StringComparer.Ordinal);
             announced = current;
             subscribers = _subscribers;
             if (current.AsSpan().SequenceEqual(_announced)) return false;
             _announced = current;
             _announcedVersion++;
             return true;
+        }
+    }
+
+    private void Hold(IEnumerable<string> prefixes)
+    {
+        foreach (var prefix in prefixes) _holders[prefix] = _holders.GetValueOrDefault(prefix) + 1;
+    }
+
+    private void Release(IEnumerable<string> prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            var held = _holders[prefix] - 1;
+            if (held == 0) _holders.Remove(prefix);
+            else _holders[prefix] = held;
         }
     }
 

@@ -9,8 +9,10 @@ namespace Spillway.Engine.Peering;
 /// <remarks>
 /// A radix trie: each node holds the run of characters its subtree shares as a slice of one of the given
 /// strings (no copies), so its size is bounded by the number of prefixes, not their total length; a remote
-/// cannot make it bigger than the frame that carried the prefixes. A prefix shadows every longer prefix
-/// that starts with it, so those take no nodes at all.
+/// cannot make it bigger than the frame that carried the prefixes. For <see cref="Matches"/> alone a prefix
+/// shadows every longer prefix that starts with it, so those take no nodes at all; built with
+/// <c>everyPrefix</c> it keeps them, numbered, so <see cref="EnumerateMatches"/> can name every prefix of a
+/// topic (local subscriptions, where each prefix has its own handlers).
 /// </remarks>
 internal sealed class SubscriptionTrie
 {
@@ -18,35 +20,55 @@ internal sealed class SubscriptionTrie
 
     private readonly Node _root = new();
 
-    private sealed class Node
+    internal sealed class Node
     {
         public string Source = "";
         public int Start;
         public int Length;
         public bool Terminal;
+        // With everyPrefix: the terminal's position in Prefixes; -1 elsewhere.
+        public int Index = -1;
         // Children sorted by their first character, which is not part of their own run.
         public char[] Keys = [];
         public Node[] Children = [];
     }
 
-    public SubscriptionTrie(IReadOnlyCollection<string> prefixes)
+    /// <param name="prefixes">The prefixes; duplicates are allowed.</param>
+    /// <param name="everyPrefix">
+    /// Keep prefixes that a shorter one shadows, each terminal numbered by its position in <see cref="Prefixes"/>,
+    /// for <see cref="EnumerateMatches"/>; otherwise only <see cref="Matches"/> is meaningful.
+    /// </param>
+    public SubscriptionTrie(IReadOnlyCollection<string> prefixes, bool everyPrefix = false)
     {
         Count = prefixes.Count;
-        if (Count == 0) return;
         var sorted = prefixes.ToArray();
         Array.Sort(sorted, StringComparer.Ordinal);
+        if (everyPrefix) sorted = Distinct(sorted);
+        Prefixes = everyPrefix ? sorted : [];
+        if (Count == 0) return;
         // Iterative: the chain of nodes may be as deep as a frame allows, far deeper than the call stack.
         var pending = new Stack<(Node Node, int Lo, int Hi, int Depth)>();
         pending.Push((_root, 0, sorted.Length, 0));
         while (pending.TryPop(out var item))
-            Build(sorted, item.Node, item.Lo, item.Hi, item.Depth, pending);
+            Build(sorted, item.Node, item.Lo, item.Hi, item.Depth, everyPrefix, pending);
     }
 
     /// <summary>Prefixes given (duplicates included), for budgets and diagnostics.</summary>
     public int Count { get; }
 
+    /// <summary>With <c>everyPrefix</c>: the distinct prefixes in ordinal order, indexed by what <see cref="EnumerateMatches"/> yields.</summary>
+    public string[] Prefixes { get; }
+
+    private static string[] Distinct(string[] sorted)
+    {
+        var n = 0;
+        for (var i = 0; i < sorted.Length; i++)
+            if (i == 0 || !string.Equals(sorted[i], sorted[n - 1], StringComparison.Ordinal)) sorted[n++] = sorted[i];
+        return sorted[..n];
+    }
+
     /// <summary>Fills <paramref name="node"/> from sorted[lo..hi), which all share their first <paramref name="depth"/> characters.</summary>
-    private static void Build(string[] sorted, Node node, int lo, int hi, int depth, Stack<(Node, int, int, int)> pending)
+    private static void Build(string[] sorted, Node node, int lo, int hi, int depth, bool everyPrefix, Stack<(Node, int, int, int)> pending)
     {
         // In sorted order the range's common prefix is that of its first and last strings.
         var first = sorted[lo];
@@ -57,8 +79,12 @@ internal sealed class SubscriptionTrie
         node.Length = common - depth;
         if (first.Length == common)
         {
-            node.Terminal = true; // the shortest string is the common prefix itself: it matches everything below
-            return;
+            // The shortest string is the common prefix itself: it matches everything below.
+            node.Terminal = true;
+            if (!everyPrefix) return;
+            node.Index = lo; // distinct and sorted: the shortest is alone at lo, the longer ones follow
+            lo++;
+            if (lo == hi) return;
         }
         var groups = 0;
         for (var i = lo; i < hi; i++)
@@ -87,18 +113,78 @@ internal sealed class SubscriptionTrie
         var position = 0;
         while (true)
         {
-            if (topic.Length - position < node.Length
-                || !topic.AsSpan(position, node.Length).SequenceEqual(node.Source.AsSpan(node.Start, node.Length)))
-                return false;
+            if (!RunMatches(node, topic, position)) return false;
             position += node.Length;
             if (node.Terminal) return true;
-            if (position == topic.Length) return false;
-            var keys = node.Keys;
-            var c = topic[position];
-            var index = keys.Length == 1 ? (keys[0] == c ? 0 : -1) : keys.AsSpan().BinarySearch(c);
-            if (index < 0) return false;
-            node = node.Children[index];
-            position++;
+            if (!TryStep(node, topic, ref position, out node)) return false;
+        }
+    }
+
+    /// <summary>Whether <paramref name="topic"/> continues at <paramref name="position"/> with the node's run (often empty below a branch).</summary>
+    private static bool RunMatches(Node node, string topic, int position) =>
+        node.Length == 0
+        || (topic.Length - position >= node.Length
+            && topic.AsSpan(position, node.Length).SequenceEqual(node.Source.AsSpan(node.Start, node.Length)));
+
+    /// <summary>The child of <paramref name="node"/> for the character at <paramref name="position"/>, which it then passes.</summary>
+    private static bool TryStep(Node node, string topic, ref int position, out Node next)
+    {
+        next = node;
+        if (position == topic.Length) return false;
+        var keys = node.Keys;
+        var c = topic[position];
+        // Keys are sorted and distinct: a short array is searched fastest by the vectorized IndexOf, a long one by halving.
+        var index = keys.Length <= 32 ? keys.AsSpan().IndexOf(c) : keys.AsSpan().BinarySearch(c);
+        if (index < 0) return false;
+        next = node.Children[index];
+        position++;
+        return true;
+    }
+
+    /// <summary>
+    /// With <c>everyPrefix</c>: the positions in <see cref="Prefixes"/> of every prefix of <paramref name="topic"/>,
+    /// shortest first, found in one walk of the topic (O(topic length) plus the matches); allocates nothing.
+    /// </summary>
+    public MatchEnumerator EnumerateMatches(string topic) => new(Count == 0 ? null : _root, topic);
+
+    /// <summary>Walks a topic down the trie, yielding each terminal passed; a struct so a publish allocates nothing.</summary>
+    public struct MatchEnumerator
+    {
+        private readonly string _topic;
+        private Node? _node;
+        private int _position;
+
+        internal MatchEnumerator(Node? root, string topic)
+        {
+            _node = root;
+            _topic = topic;
+            _position = 0;
+            Current = -1;
+        }
+
+        /// <summary>The position in <see cref="Prefixes"/> of the prefix just matched.</summary>
+        public int Current { get; private set; }
+
+        public readonly MatchEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (_node is { } node)
+            {
+                if (!RunMatches(node, _topic, _position))
+                {
+                    _node = null;
+                    return false;
+                }
+                _position += node.Length;
+                _node = TryStep(node, _topic, ref _position, out var next) ? next : null;
+                if (node.Index >= 0)
+                {
+                    Current = node.Index;
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

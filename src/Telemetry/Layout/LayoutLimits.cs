@@ -14,6 +14,9 @@ internal static class LayoutLimits
     public const string FrameReadTimeout = "frame_read_timeout";
     public const string MaxSubscriptions = "max_subscriptions";
     public const string WebSocketAppLabels = "websocket_app_labels";
+    public const string WebSocketMaxConnections = "websocket_max_connections";
+    public const string WebSocketMaxConnectionsPerAddress = "websocket_max_connections_per_address";
+    public const string MaxLocalSubscriptions = "max_local_subscriptions";
 
     /// <summary>Above this a count is a typo, not a budget: no node holds a million connections or a billion prefixes.</summary>
     public const int MaxCount = 1_000_000;
@@ -23,7 +26,7 @@ internal static class LayoutLimits
 
     public static readonly string[] Properties =
         [MaxConnections, MaxConnectionsPerAddress, HandshakeMaxBytes, MaxFrameSize, FrameReadTimeout, MaxSubscriptions,
-         WebSocketAppLabels];
+         WebSocketAppLabels, WebSocketMaxConnections, WebSocketMaxConnectionsPerAddress, MaxLocalSubscriptions];
 
     public static string? CountProblem(long value) => LayoutRules.RangeProblem(value, 1, MaxCount);
 
@@ -52,6 +55,12 @@ internal static class LayoutLimits
             r = r with { MaxSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxSubscriptions, CountProblem) };
         if (element.TryGetProperty(WebSocketAppLabels, out v))
             r = r with { WebSocketAppLabels = LayoutLoader.ReadChecked(source, v, path, WebSocketAppLabels, AppLabelsProblem) };
+        if (element.TryGetProperty(WebSocketMaxConnections, out v))
+            r = r with { WebSocketMaxConnections = LayoutLoader.ReadChecked(source, v, path, WebSocketMaxConnections, CountProblem) };
+        if (element.TryGetProperty(WebSocketMaxConnectionsPerAddress, out v))
+            r = r with { WebSocketMaxConnectionsPerAddress = LayoutLoader.ReadChecked(source, v, path, WebSocketMaxConnectionsPerAddress, CountProblem) };
+        if (element.TryGetProperty(MaxLocalSubscriptions, out v))
+            r = r with { MaxLocalSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxLocalSubscriptions, CountProblem) };
         return r;
     }
 
@@ -66,6 +75,10 @@ internal static class LayoutLimits
         if (baseline is null || l.FrameReadTimeout != baseline.FrameReadTimeout) w.WriteString(FrameReadTimeout, LayoutDuration.Format(l.FrameReadTimeout));
         if (baseline is null || l.MaxSubscriptions != baseline.MaxSubscriptions) w.WriteNumber(MaxSubscriptions, l.MaxSubscriptions);
         if (baseline is null || l.WebSocketAppLabels != baseline.WebSocketAppLabels) w.WriteNumber(WebSocketAppLabels, l.WebSocketAppLabels);
+        if (baseline is null || l.WebSocketMaxConnections != baseline.WebSocketMaxConnections) w.WriteNumber(WebSocketMaxConnections, l.WebSocketMaxConnections);
+        if (baseline is null || l.WebSocketMaxConnectionsPerAddress != baseline.WebSocketMaxConnectionsPerAddress)
+            w.WriteNumber(WebSocketMaxConnectionsPerAddress, l.WebSocketMaxConnectionsPerAddress);
+        if (baseline is null || l.MaxLocalSubscriptions != baseline.MaxLocalSubscriptions) w.WriteNumber(MaxLocalSubscriptions, l.MaxLocalSubscriptions);
         w.WriteEndObject();
     }
 
@@ -79,5 +92,8 @@ internal static class LayoutLimits
         check(path, FrameReadTimeout, LayoutRules.IntervalProblem(l.FrameReadTimeout));
         check(path, MaxSubscriptions, CountProblem(l.MaxSubscriptions));
         check(path, WebSocketAppLabels, AppLabelsProblem(l.WebSocketAppLabels));
+        check(path, WebSocketMaxConnections, CountProblem(l.WebSocketMaxConnections));
+        check(path, WebSocketMaxConnectionsPerAddress, CountProblem(l.WebSocketMaxConnectionsPerAddress));
+        check(path, MaxLocalSubscriptions, CountProblem(l.MaxLocalSubscriptions));
     }
 }

@@ -16,6 +16,10 @@ public sealed record LimitSettings
     public int MaxConnections { get; init; } = EndpointOptions.DefaultMaxConnections;
     /// <summary>JSON <c>max_connections_per_address</c>: inbound connections a node holds at once from one IP address.</summary>
     public int MaxConnectionsPerAddress { get; init; } = EndpointOptions.DefaultMaxConnectionsPerAddress;
+    /// <summary>JSON <c>websocket_max_connections</c>: WebSocket clients a node holds at once (a budget apart from peerings').</summary>
+    public int WebSocketMaxConnections { get; init; } = EndpointOptions.DefaultMaxConnections;
+    /// <summary>JSON <c>websocket_max_connections_per_address</c>: WebSocket clients a node holds at once from one IP address.</summary>
+    public int WebSocketMaxConnectionsPerAddress { get; init; } = EndpointOptions.DefaultMaxConnectionsPerAddress;
     /// <summary>JSON <c>handshake_max_bytes</c>: the largest frame accepted before the hello exchange completes.</summary>
     public int HandshakeMaxBytes { get; init; } = EndpointOptions.DefaultHandshakeMaxBytes;
     /// <summary>JSON <c>max_frame_size</c>: the largest frame accepted from a peer.</summary>
@@ -29,4 +33,6 @@ public sealed record LimitSettings
     /// clients with later names share <c>app="other"</c>.
     /// </summary>
     public int WebSocketAppLabels { get; init; } = Naming.NodeTelemetry.DefaultWebSocketAppLabels;
+    /// <summary>JSON <c>max_local_subscriptions</c>: distinct topic prefixes a node announces to its peers (its own and all its clients').</summary>
+    public int MaxLocalSubscriptions { get; init; } = EndpointOptions.DefaultMaxLocalSubscriptions;
 }

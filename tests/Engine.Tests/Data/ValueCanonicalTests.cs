@@ -119,6 +119,40 @@ public class ValueCanonicalTests
     }
 
     [Fact]
+    public void A_shuffled_colliding_set_is_sorted_and_its_one_duplicate_found_by_position()
+    {
+        // Integers sharing one .NET hash code, shuffled so the in-order shortcut does not apply: the hash path.
+        var numbers = Enumerable.Range(1, 20_000).Select(k => (long)k << 32 | (uint)k).ToArray();
+        new Random(5).Shuffle(numbers);
+        var items = numbers.Select(n => (Value)Value.Of(n)).ToImmutableArray();
+
+        Assert.True(SetValue.TryCreate(items, out var set, out _));
+        Assert.Equal(numbers.Order().Select(n => (Value)Value.Of(n)), set.Items);
+
+        var withRepeat = items.Insert(12_345, Value.Of(numbers[19_000])).Add(Value.Of(numbers[3]));
+        Assert.False(SetValue.TryCreate(withRepeat, out _, out int duplicate));
+        Assert.Equal(19_001, duplicate); // the inserted copy shifted the original up by one; the earlier repeat wins
+    }
+
+    [Fact]
+    public void Table_keys_and_nested_containers_are_compared_by_value_when_hashed()
+    {
+        var key = new SetValue(Value.Of(2L), Value.Of(1L));
+        var sameKey = new SetValue(Value.Of(1L), Value.Of(2L));
+        var entries = ImmutableArray.Create(
+            KeyValuePair.Create<Value, Value>(Value.Of("b"), Value.Of(1L)),
+            KeyValuePair.Create<Value, Value>(key, Value.Of(2L)),
+            KeyValuePair.Create<Value, Value>(Value.Of("a"), Value.Of(3L)),
+            KeyValuePair.Create<Value, Value>(sameKey, Value.Of(4L)));
+        Assert.False(TableValue.TryCreate(entries, out _, out int duplicate));
+        Assert.Equal(3, duplicate);
+        Assert.True(TableValue.TryCreate(entries.RemoveAt(3), out var table, out _));
+        Assert.Equal([Value.Of("a"), Value.Of("b"), key], table.Entries.Select(e => e.Key));
+        Assert.Equal(new SetValue(Value.Of(-0.0), Value.Of(double.NaN)), new SetValue(Value.Of(double.NaN), Value.Of(0.0)));
+        Assert.Throws<ArgumentException>(() => new SetValue(Value.Of(1.0), Value.Of(-0.0), Value.Of(0.0)));
+    }
+
+    [Fact]
     public void Integers_that_share_a_dotnet_hash_code_get_distinct_value_hash_codes()
     {
         // (k << 32) | k folds to 0 under long.GetHashCode for every k: the flooding input.

@@ -170,4 +170,96 @@ public class AdversarialTests
             () => Task.FromResult($"{cluster.Manager.Endpoint.InboundConnections} inbound connections still held"));
         await cluster.AssertStillServingAsync();
     }
+
+    [Fact]
+    public async Task Many_WebSocket_connections_from_one_address_are_refused_beyond_the_budget()
+    {
+        await using var cluster = new AdversarialCluster(LimitSettings.Default with { WebSocketMaxConnectionsPerAddress = 20 });
+        await cluster.StartAsync();
+
+        var admitted = new List<ClientWebSocket>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var client = new ClientWebSocket();
+                admitted.Add(client);
+                await client.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
+            }
+            var attempts = Enumerable.Range(0, 60).Select(async _ =>
+            {
+                using var client = new ClientWebSocket();
+                client.Options.CollectHttpResponseDetails = true;
+                await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(cluster.WebSocketUri, CancellationToken.None));
+                return client.HttpStatusCode;
+            }).ToArray();
+            Assert.All(await Task.WhenAll(attempts), status => Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, status));
+
+            Assert.Equal(60, await cluster.RefusedAsync("address_connections"));
+            Assert.Equal(0, await cluster.RefusedAsync("node_connections"));
+            Assert.Equal(20, cluster.Manager.Endpoint.WebSocketConnections);
+            Assert.Equal(1, cluster.Manager.Endpoint.InboundConnections); // the peering budget is untouched
+            await cluster.AssertStillServingAsync();
+        }
+        finally
+        {
+            foreach (var client in admitted) client.Dispose();
+        }
+        await AdversarialCluster.EventuallyAsync(() => Task.FromResult(cluster.Manager.Endpoint.WebSocketConnections == 0),
+            () => Task.FromResult($"{cluster.Manager.Endpoint.WebSocketConnections} WebSocket slots still held"));
+        await cluster.AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task WebSocket_clients_cannot_push_the_announced_prefixes_past_the_node_cap()
+    {
+        await using var cluster = new AdversarialCluster(LimitSettings.Default with { MaxLocalSubscriptions = 200 });
+        await cluster.StartAsync();
+        var ownPrefixes = cluster.Manager.Endpoint.AnnouncedSubscriptions.Count;
+        Assert.InRange(ownPrefixes, 1, 49);
+
+        using var accepted = new ClientWebSocket();
+        await accepted.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
+        await SendTextAsync(accepted, SubscriptionList(Enumerable.Range(0, 150).Select(i => $"c1-{i}/")));
+        Assert.Equal("ack", (await ReceiveJsonAsync(accepted)).GetProperty("type").GetString());
+
+        using (var refused = new ClientWebSocket())
+        {
+            await refused.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
+            await SendTextAsync(refused, SubscriptionList(Enumerable.Range(0, 150).Select(i => $"c2-{i}/")));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var result = await refused.ReceiveAsync(new byte[4096], timeout.Token);
+            Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, refused.CloseStatus);
+            Assert.Equal($"with its 150 topic prefixes the node would announce {ownPrefixes + 300}, over its maximum of 200", refused.CloseStatusDescription);
+        }
+
+        Assert.Equal(1, await cluster.RefusedAsync("subscriptions"));
+        Assert.Equal(ownPrefixes + 150, cluster.Manager.Endpoint.AnnouncedSubscriptions.Count);
+        // The accepted client's prefixes reached the real peer, and its traffic reaches the client.
+        await AdversarialCluster.EventuallyAsync(() => Task.FromResult(cluster.Worker.Endpoint.Publish("c1-149/x", Value.Of(7L)) == 1),
+            () => Task.FromResult("the worker never learned the accepted client's prefixes"));
+        Assert.Equal("c1-149/x", (await ReceiveJsonAsync(accepted)).GetProperty("topic").GetString());
+        await cluster.AssertStillServingAsync();
+    }
+
+    private static string SubscriptionList(IEnumerable<string> prefixes) => "[" + string.Join(",", prefixes.Select(p => $"\"{p}\"")) + "]";
+
+    private static Task SendTextAsync(ClientWebSocket client, string text) =>
+        client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<System.Text.Json.JsonElement> ReceiveJsonAsync(ClientWebSocket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var message = new MemoryStream();
+        var buffer = new byte[8192];
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await client.ReceiveAsync(buffer, timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        } while (!result.EndOfMessage);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return System.Text.Json.JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+    }
 }

@@ -35,6 +35,7 @@ public class LayoutDocsTests
             "limits", "peer_buffer_bytes", "websocket_buffer_bytes", "max_connections", "max_connections_per_address",
             "handshake_max_bytes", "max_frame_size", "frame_read_timeout", "max_subscriptions",
             "websocket_app_labels",
+            "websocket_max_connections", "websocket_max_connections_per_address", "max_local_subscriptions",
         ];
         foreach (var p in properties) Assert.Contains($"| `{p}` |", docs);
     }

@@ -11,11 +11,11 @@ public class LayoutLimitsTests
           "buffers": { "peer_buffer_size": 268435456, "peer_buffer_bytes": 1048576, "websocket_buffer_bytes": 2097152 },
           "limits": { "max_connections": 50, "max_connections_per_address": 5, "handshake_max_bytes": 4096,
                       "max_frame_size": 65536, "frame_read_timeout": "2s", "max_subscriptions": 100,
-                      "websocket_app_labels": 8 },
+                      "websocket_app_labels": 8, "websocket_max_connections": 40, "websocket_max_connections_per_address": 4, "max_local_subscriptions": 300 },
           "nodes": [
             { "name": "manager", "role": "manager", "host": "10.0.0.1", "peering_port": 9201, "metrics_port": 9101 },
             { "name": "worker-1", "role": "worker", "host": "10.0.0.2", "peering_port": 9202, "metrics_port": 9102,
-              "buffers": { "websocket_buffer_bytes": 4096 }, "limits": { "max_subscriptions": 7, "frame_read_timeout": "500ms", "websocket_app_labels": 0 } }
+              "buffers": { "websocket_buffer_bytes": 4096 }, "limits": { "max_subscriptions": 7, "frame_read_timeout": "500ms", "max_local_subscriptions": 9, "websocket_app_labels": 0 } }
           ]
         }
         """;
@@ -29,7 +29,9 @@ public class LayoutLimitsTests
         Assert.Equal((50, 5, 4096, 65536, TimeSpan.FromSeconds(2), 100),
             (manager.MaxConnections, manager.MaxConnectionsPerAddress, manager.HandshakeMaxBytes, manager.MaxFrameSize,
              manager.FrameReadTimeout, manager.MaxSubscriptions));
+        Assert.Equal((40, 4, 300), (manager.WebSocketMaxConnections, manager.WebSocketMaxConnectionsPerAddress, manager.MaxLocalSubscriptions));
         var worker = layout.ToEndpointOptions(layout.Get("worker-1"));
+        Assert.Equal((40, 4, 9), (worker.WebSocketMaxConnections, worker.WebSocketMaxConnectionsPerAddress, worker.MaxLocalSubscriptions));
         Assert.Equal((1048576L, 4096L), (worker.PeerBufferBytes, worker.WebSocketBufferBytes));
         Assert.Equal((50, 7, TimeSpan.FromMilliseconds(500)), (worker.MaxConnections, worker.MaxSubscriptions, worker.FrameReadTimeout));
         manager.Validate();
@@ -58,6 +60,9 @@ public class LayoutLimitsTests
                 engine.FrameReadTimeout, engine.MaxSubscriptions, engine.PeerBufferBytes, engine.WebSocketBufferBytes),
             (options.MaxConnections, options.MaxConnectionsPerAddress, options.HandshakeMaxBytes, options.MaxFrameSize,
                 options.FrameReadTimeout, options.MaxSubscriptions, options.PeerBufferBytes, options.WebSocketBufferBytes));
+        Assert.Equal((engine.WebSocketMaxConnections, engine.WebSocketMaxConnectionsPerAddress, engine.MaxLocalSubscriptions),
+            (options.WebSocketMaxConnections, options.WebSocketMaxConnectionsPerAddress, options.MaxLocalSubscriptions));
+        Assert.Equal(engine.MaxSubscriptions, engine.MaxLocalSubscriptions); // a default node's announcement fits a default peer's budget
         var json = layout.ToJson();
         Assert.DoesNotContain("limits", json);
         Assert.Equal(32, layout.Get("manager").Limits.WebSocketAppLabels);
@@ -79,6 +84,9 @@ public class LayoutLimitsTests
     [InlineData("\"websocket_app_labels\": 8", "\"websocket_app_labels\": 1001", "limits.websocket_app_labels", "must be at most 1000 (the maximum), got 1001")]
     [InlineData("\"websocket_app_labels\": 0", "\"websocket_app_labels\": -1", "nodes[1].limits.websocket_app_labels", "must be at least 0, got -1")]
     [InlineData("\"websocket_app_labels\": 8", "\"websocket_app_labels\": \"8\"", "limits.websocket_app_labels", "expected an integer")]
+    [InlineData("\"websocket_max_connections\": 40", "\"websocket_max_connections\": 0", "limits.websocket_max_connections", "must be at least 1, got 0")]
+    [InlineData("\"websocket_max_connections_per_address\": 4", "\"websocket_max_connections_per_address\": \"4\"", "limits.websocket_max_connections_per_address", "expected an integer, got")]
+    [InlineData("\"max_local_subscriptions\": 9", "\"max_local_subscriptions\": 1000001", "nodes[1].limits.max_local_subscriptions", "must be at most 1000000 (the maximum), got 1000001")]
     public void Sizes_no_machine_can_serve_and_bad_budgets_are_rejected_naming_the_field(string find, string replace, string field, string problem)
     {
         var json = WithLimits;
