@@ -77,6 +77,11 @@ internal sealed class WebSocketConnection
                 return;
             }
             _application = application;
+            // An upgraded client holds one of the node's WebSocket slots: one that never sends its subscription list
+            // must not hold it forever. The peering handshake's bound applies (EndpointOptions.HandshakeTimeout).
+            using var subscribeDeadline = new CancellationTokenSource(_endpoint.Options.HandshakeTimeout, _endpoint.TimeProvider);
+            using var onSubscribeDeadline = subscribeDeadline.Token.UnsafeRegister(
+                static s => ((WebSocketConnection)s!).OnSubscribeDeadline(), this);
             await ReceiveLoopAsync(session => onSessionClosed =
                 session.Closed.UnsafeRegister(static s => ((WebSocketConnection)s!).OnSessionClosed(), this)).ConfigureAwait(false);
         }
@@ -177,6 +182,21 @@ internal sealed class WebSocketConnection
         await _receiver.DiscardUntilCloseAsync(_socket, _abort.Token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs on a timer thread when the handshake bound passes: a client still without a session is told why and
+    /// closed (1008); the receive loop ends on its answer or when the close timeout aborts the connection.
+    /// </summary>
+    private void OnSubscribeDeadline()
+    {
+        if (Volatile.Read(ref _session) is not null || _tearingDown) return;
+        var seconds = _endpoint.Options.HandshakeTimeout.TotalSeconds;
+        var reason = $"no subscription list within {seconds:0.###} s";
+        SetLeaveReason(reason);
+        _strangerWarnings.Warn("websocket subscribe timeout", "WebSocket client from {Remote} sent no subscription list within {Seconds} s; closing it",
+            _remoteAddress, seconds);
+        _ = TrySendCloseAsync(WebSocketCloseStatus.PolicyViolation, reason);
+    }
+
     private bool IsOpenForMessages => !Volatile.Read(ref _closeSent) && _session is not { Closed.IsCancellationRequested: true };
 
     /// <summary>Attaches the client and sends the ack; false when the endpoint refused (shutting down).</summary>
@@ -205,12 +225,20 @@ internal sealed class WebSocketConnection
         attached(session);
         // Any number of clients may come and go: lifecycle lines are rate-limited like strangers' warnings.
         _strangerWarnings.Info("websocket client connected", "WebSocket client {Client} ({Application}) connected from {Remote}, subscribed to [{Subscriptions}]",
-            session.Id, _application, _remoteAddress, string.Join(", ", subscriptions));
+            session.Id, _application, _remoteAddress, DescribeSubscriptions(subscriptions));
         // The ack goes out before the send loop starts, so it precedes every data message.
         if (!await SendAsync(BrokerJson.EncodeAck(_endpoint.Id, _options.Version)).ConfigureAwait(false)) return true;
         _sendLoop = Task.Run(() => SendLoopAsync(session));
         return true;
     }
+
+    /// <summary>At most the first <see cref="LoggedSubscriptions"/> prefixes: a client may subscribe to thousands.</summary>
+    private static string DescribeSubscriptions(IReadOnlyList<string> subscriptions) =>
+        subscriptions.Count <= LoggedSubscriptions
+            ? string.Join(", ", subscriptions)
+            : $"{string.Join(", ", subscriptions.Take(LoggedSubscriptions))}, ... {subscriptions.Count} prefixes in all";
+
+    private const int LoggedSubscriptions = 8;
 
     private Task<bool> ReplyErrorAsync(string context)
     {

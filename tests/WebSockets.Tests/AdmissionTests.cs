@@ -72,6 +72,35 @@ public class AdmissionTests
         Assert.Equal("/a/x", message.GetProperty("topic").GetString());
     }
 
+    [Fact]
+    public async Task A_client_that_never_sends_its_subscription_list_is_closed_at_the_handshake_bound_and_its_slot_comes_back()
+    {
+        // One slot per address: the silent client holds it until the bound closes it, then a real client gets it.
+        await using var cluster = await TestCluster.StartAsync(new EndpointOptions
+        {
+            HandshakeTimeout = TimeSpan.FromSeconds(5), WebSocketMaxConnectionsPerAddress = 1,
+        });
+        using var silent = new ClientWebSocket();
+        await silent.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
+        Assert.Equal(1, cluster.Node.WebSocketConnections);
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var received = await silent.ReceiveAsync(new byte[1024], wait.Token);
+        Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, silent.CloseStatus);
+        Assert.Equal("no subscription list within 5 s", silent.CloseStatusDescription);
+        await silent.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", wait.Token);
+
+        await Eventually.HoldsAsync(() => cluster.Node.WebSocketConnections == 0, () => $"{cluster.Node.WebSocketConnections} WebSocket slots held");
+        Assert.Contains(cluster.Logs.Lines, l => l.Contains("sent no subscription list within 5 s; closing it"));
+        var next = await cluster.ConnectAsync();
+        await next.SubscribeAsync("/after");
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        Assert.Equal(1, cluster.Peer.Publish("/after/x", Engine.Data.Value.Of(7L)));
+        Assert.Equal("/after/x", (await next.ReceiveJsonAsync()).GetProperty("topic").GetString());
+        Assert.Equal(0, cluster.Node.Refusals[RefusalReason.AddressConnections]);
+    }
+
     /// <summary>A WebSocket upgrade request written by hand, so the refusal's status line and body can be read as sent.</summary>
     private static async Task<(string Status, string Body)> RawUpgradeAsync(Uri httpBase)
     {
