@@ -118,7 +118,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         // A restarted process starts its own counters from zero: a legitimate reset, the reason restarted nodes are left
         // out of the whole-run check below. Every series that had counted overflows when its node was killed and was
-        // exported again by the new process shows that reset.
+        // exported again by the new process shows exactly the resets its values imply: one when the new process's first
+        // value (its minimum: no reset within a lifetime, checked above) is below the killed one's last, none otherwise
+        // (a new process that overflowed for long before it was named may start above the old total).
         int legitimate = 0;
         foreach (var (victim, killedAt) in kills)
         {
@@ -130,10 +132,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 var selector = $"spillway_peer_buffer_overflows_total{{node=\"{victim}\",peer=\"{peer}\"}}";
                 var again = await api.QueryAsync($"count_over_time({selector}[{(long)((life.End - life.Start) * 1000)}ms] @ {At(life.End)})");
                 if (again.GetArrayLength() == 0) continue; // not named again before its next kill: no new series to compare
-                // Both lifetimes, the killed process's and the new one's: exactly one reset, the restart (none within either, checked above).
-                var across = await api.QueryAsync($"resets({selector}[{(long)((life.End - old.Start) * 1000)}ms] @ {At(life.End)})");
-                Assert.Equal("1", Assert.Single(across.EnumerateArray()).GetProperty("value")[1].GetString());
-                legitimate++;
+                var lastBefore = await ScalarAsync(api, $"last_over_time({selector}[{(long)((old.End - old.Start) * 1000)}ms] @ {At(old.End)})");
+                var firstAfter = await ScalarAsync(api, $"min_over_time({selector}[{(long)((life.End - life.Start) * 1000)}ms] @ {At(life.End)})");
+                var expected = firstAfter < lastBefore ? 1 : 0;
+                // Both lifetimes, the killed process's and the new one's: the restart's reset and no other.
+                var across = await ScalarAsync(api, $"resets({selector}[{(long)((life.End - old.Start) * 1000)}ms] @ {At(life.End)})");
+                Assert.True(across == expected,
+                    $"{selector}: {across} resets across the restart at {At(killedAt)}, want {expected} (last {lastBefore} before, first {firstAfter} after)\n{schedule}");
+                legitimate += expected;
             }
         }
         output.WriteLine($"legitimate resets seen across {legitimate} restart(s) of a series that had counted overflows");
@@ -173,6 +179,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var seen = $"up {upCount}/{Names.Length}; " + string.Join("; ", named.OrderBy(n => n.Key).Select(n => $"{n.Key} names [{string.Join(", ", n.Value)}]"));
             return (upCount == Names.Length && missing.Length == 0, seen);
         }, diagnostics);
+
+    /// <summary>The value of a query that selects exactly one series.</summary>
+    private static async Task<double> ScalarAsync(PrometheusApi api, string query) =>
+        double.Parse(Assert.Single((await api.QueryAsync(query)).EnumerateArray()).GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
 
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
