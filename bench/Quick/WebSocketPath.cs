@@ -37,7 +37,7 @@ internal static class WebSocketPath
                     if (r.EndOfMessage) counters.Add(SharedCounters.Delivered, 1);
                 }
             }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException) { } // our Abort ends the read
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { } // our Abort ends the read
         });
         var rate = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure);
         client.Abort();
