@@ -19,9 +19,6 @@ public sealed class PeeringStatsTable : IReadOnlyDictionary<EndpointId, PeeringS
     /// <summary>The rows, for an allocation-free <c>foreach</c>.</summary>
     public Dictionary<EndpointId, PeeringStats>.ValueCollection Rows => _rows.Values;
 
-    /// <summary>Overflows of every client that had left by the time this table was filled (consistent with <see cref="Rows"/>).</summary>
-    public long DepartedClientOverflows { get; internal set; }
-
     internal void BeginRefresh() => _seen.Clear();
 
     internal void Set(in PeeringStats row)

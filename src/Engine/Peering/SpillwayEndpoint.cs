@@ -29,8 +29,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     private readonly PeerHandshake _handshake;
     private readonly ConnectionBudget _connectionBudget;
     private readonly RateLimitedLog _strangerWarnings;
-    // Clients come and go at a stranger's will: their connect and leave lines are rate-limited per kind.
-    private readonly RateLimitedLog _clientLog;
 
     // Connection management: dialers and listeners, under their own lock.
     private readonly Lock _connectionsLock = new();
@@ -39,7 +37,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 
     private readonly Lock _statsLock = new();
     private readonly PeeringStatsTable _statsTable = new();
-    private long _departedClientOverflows;
 
     /// <summary>Creates an endpoint with a new random id; <paramref name="options"/> are validated here.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
@@ -55,7 +52,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         _handshake = new PeerHandshake(Id, Options, TimeProvider);
         _connectionBudget = new ConnectionBudget(Options.MaxConnections, Options.MaxConnectionsPerAddress);
         _strangerWarnings = new RateLimitedLog(_logger, TimeProvider);
-        _clientLog = new RateLimitedLog(_logger, TimeProvider, burst: 20);
         ClientConnections = new ConnectionBudget(Options.WebSocketMaxConnections, Options.WebSocketMaxConnectionsPerAddress, "WebSocket connections");
     }
 
@@ -365,27 +361,24 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
                 $"with its {subscriptions.Count} topic prefixes the node would announce {announced}, over its maximum of {Options.MaxLocalSubscriptions}");
         }
         AnnounceSubscriptions();
-        _clientLog.Info("client connected", "Client {Client} connected from {Remote}, subscribed to {Count} topic prefixes",
+        // Debug only: the transport that attached the client writes the operator's line (one per event, rate-limited).
+        _logger.LogDebug("Client {Client} connected from {Remote}, subscribed to {Count} topic prefixes",
             info.EndpointId, remoteAddress, subscriptions.Count);
         return new ClientSession(client);
     }
 
-    /// <summary>Overflows of all clients that have left, so a total over every client ever connected stays exact.</summary>
-    public long DepartedClientOverflows => Interlocked.Read(ref _departedClientOverflows);
-
     void IClientHost.OnClientClosed(ClientSubscriber client, string detail)
     {
-        // Under the stats lock, so a scrape sees this client either live or in the departed total, never neither.
+        // Under the stats lock, so no scrape reads the client's row after its final stats are taken: ClientLeft carries its last counts.
         PeeringStats final;
         lock (_statsLock)
         {
             _registry.Remove(client);
             final = client.ReadStats(_clock.Refresh());
-            Interlocked.Add(ref _departedClientOverflows, final.Overflows);
         }
         _events.Raise(ClientLeft, this, new PeerEventArgs(client.Info, client.CloseReason, detail, final));
         AnnounceSubscriptions();
-        _clientLog.Info("client left", "Client {Client} ({Remote}) left: {Reason}", client.Id, client.Info.RemoteAddress, detail);
+        _logger.LogDebug("Client {Client} ({Remote}) left: {Reason}", client.Id, client.Info.RemoteAddress, detail);
     }
 
     // ---- Pub/sub ---------------------------------------------------------------------------------
@@ -502,7 +495,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             _statsTable.BeginRefresh();
             foreach (var subscriber in _registry.Subscribers) _statsTable.Set(subscriber.ReadStats(now));
             _statsTable.EndRefresh();
-            _statsTable.DepartedClientOverflows = DepartedClientOverflows;
             return _statsTable;
         }
     }
