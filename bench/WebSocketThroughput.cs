@@ -1,13 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
@@ -55,14 +48,8 @@ internal static class WebSocketThroughput
             WebSocketBufferSize = Capacity,
             WebSocketOverflowPolicy = OverflowPolicy.DropNewest,
         });
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        await using var app = builder.Build();
-        app.MapSpillwayWebSockets(endpoint);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address.Replace("http://", "ws://") + WebSocketGatewayOptions.DefaultPath);
+        var (app, uri) = await BenchWebSocketHost.StartAsync(endpoint);
+        await using var _ = app;
 
         using var client = new ClientWebSocket();
         await client.ConnectAsync(uri, CancellationToken.None);

@@ -8,7 +8,8 @@ internal sealed record ThroughputResult(double MsgsPerSecond, long Published, lo
 
 internal sealed record LatencyResult(double OfferedPerSecond, double SentPerSecond, long Samples, double P50, double P99, double P999, double Max, long Lost);
 
-internal sealed record FanOutResult(int Peers, double NanosPerPublish, double BytesPerPublish, double DeliveredPerSecond, long Lost, double IdleBytesPerPeering);
+/// <param name="CpuNanosPerPublish">The publisher thread's own CPU per publish (no time preempted); -1 where not measured.</param>
+internal sealed record FanOutResult(int Peers, double NanosPerPublish, double BytesPerPublish, double DeliveredPerSecond, long Lost, double IdleBytesPerPeering, double CpuNanosPerPublish);
 
 /// <summary>
 /// One measurement each: a fresh subscriber process, one publishing thread here, counts read from
@@ -195,7 +196,7 @@ internal static class Trials
         await Task.Delay(200); // hello exchanged, drain loops parked
         var idleBytes = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / peers;
         var window = 4096L * peers;
-        long published = 0, publishTicks = 0, allocated = 0, measuring = 0;
+        long published = 0, publishTicks = 0, publishCpu = 0, allocated = 0, measuring = 0;
         var stop = false;
         var thread = new Thread(() =>
         {
@@ -203,14 +204,17 @@ internal static class Trials
             while (!Volatile.Read(ref stop))
             {
                 var a0 = GC.GetAllocatedBytesForCurrentThread();
+                var c0 = ThreadCpu.Nanoseconds();
                 var t0 = Stopwatch.GetTimestamp();
                 for (var k = 0; k < CheckEvery; k++) sender.Send(0);
                 var t1 = Stopwatch.GetTimestamp();
+                var c1 = ThreadCpu.Nanoseconds();
                 var a1 = GC.GetAllocatedBytesForCurrentThread();
                 n += CheckEvery;
                 if (Volatile.Read(ref measuring) == 1)
                 {
                     publishTicks += t1 - t0;
+                    publishCpu = c0 < 0 || publishCpu < 0 ? -1 : publishCpu + (c1 - c0);
                     allocated += a1 - a0;
                     published += CheckEvery;
                 }
@@ -230,6 +234,7 @@ internal static class Trials
         var total = Volatile.Read(ref measuring) * peers;
         var delivered = await DrainAsync(counters, total);
         var nanos = publishTicks * 1e9 / Stopwatch.Frequency / Math.Max(1, published);
-        return new FanOutResult(peers, nanos, (double)allocated / Math.Max(1, published), (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total - delivered, idleBytes);
+        var cpuNanos = publishCpu < 0 ? -1 : (double)publishCpu / Math.Max(1, published);
+        return new FanOutResult(peers, nanos, (double)allocated / Math.Max(1, published), (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total - delivered, idleBytes, cpuNanos);
     }
 }

@@ -24,28 +24,33 @@ public sealed class ValueOrder : IComparer<Value>
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (ReferenceEquals(a, b)) return 0;
-        int byKind = Rank(a.Kind).CompareTo(Rank(b.Kind));
+        var kind = a.Kind;
+        int byKind = Rank(kind).CompareTo(Rank(b.Kind));
         if (byKind != 0) return byKind;
-        return (a, b) switch
+        // One branch on the kind, then exact casts: sorting a large set costs a few nanoseconds a comparison.
+        return kind switch
         {
-            (NoneValue, NoneValue) => 0,
-            (BooleanValue x, BooleanValue y) => x.Value.CompareTo(y.Value),
-            (CountValue x, CountValue y) => x.Value.CompareTo(y.Value),
-            (IntegerValue x, IntegerValue y) => x.Value.CompareTo(y.Value),
-            (RealValue x, RealValue y) => x.Value.CompareTo(y.Value),
-            (StringValue x, StringValue y) => CompareUtf8Order(x.Value, y.Value),
-            (AddressValue x, AddressValue y) => CompareAddresses(x.Address, y.Address),
-            (SubnetValue x, SubnetValue y) => CompareSubnets(x, y),
-            (PortValue x, PortValue y) => x.Number != y.Number ? x.Number.CompareTo(y.Number) : ((byte)x.Protocol).CompareTo((byte)y.Protocol),
-            (TimestampValue x, TimestampValue y) => x.NanosecondsSinceEpoch.CompareTo(y.NanosecondsSinceEpoch),
-            (TimespanValue x, TimespanValue y) => x.Nanoseconds.CompareTo(y.Nanoseconds),
-            (EnumValue x, EnumValue y) => CompareUtf8Order(x.Name, y.Name),
-            (SetValue x, SetValue y) => CompareSequences(x.Items.AsSpan(), y.Items.AsSpan()),
-            (TableValue x, TableValue y) => CompareEntries(x.Entries.AsSpan(), y.Entries.AsSpan()),
-            (VectorValue x, VectorValue y) => CompareSequences(x.Items.AsSpan(), y.Items.AsSpan()),
+            ValueKind.None => 0,
+            ValueKind.Boolean => ((BooleanValue)a).Value.CompareTo(((BooleanValue)b).Value),
+            ValueKind.Count => ((CountValue)a).Value.CompareTo(((CountValue)b).Value),
+            ValueKind.Integer => ((IntegerValue)a).Value.CompareTo(((IntegerValue)b).Value),
+            ValueKind.Real => ((RealValue)a).Value.CompareTo(((RealValue)b).Value),
+            ValueKind.String => CompareUtf8Order(((StringValue)a).Value, ((StringValue)b).Value),
+            ValueKind.Address => CompareAddresses(((AddressValue)a).Address, ((AddressValue)b).Address),
+            ValueKind.Subnet => CompareSubnets((SubnetValue)a, (SubnetValue)b),
+            ValueKind.Port => ComparePorts((PortValue)a, (PortValue)b),
+            ValueKind.Timestamp => ((TimestampValue)a).NanosecondsSinceEpoch.CompareTo(((TimestampValue)b).NanosecondsSinceEpoch),
+            ValueKind.Timespan => ((TimespanValue)a).Nanoseconds.CompareTo(((TimespanValue)b).Nanoseconds),
+            ValueKind.EnumValue => CompareUtf8Order(((EnumValue)a).Name, ((EnumValue)b).Name),
+            ValueKind.Set => CompareSequences(((SetValue)a).Items.AsSpan(), ((SetValue)b).Items.AsSpan()),
+            ValueKind.Table => CompareEntries(((TableValue)a).Entries.AsSpan(), ((TableValue)b).Entries.AsSpan()),
+            ValueKind.Vector => CompareSequences(((VectorValue)a).Items.AsSpan(), ((VectorValue)b).Items.AsSpan()),
             _ => throw new ArgumentException($"unsupported value type {a.GetType().Name}"),
         };
     }
+
+    private static int ComparePorts(PortValue x, PortValue y) =>
+        x.Number != y.Number ? x.Number.CompareTo(y.Number) : ((byte)x.Protocol).CompareTo((byte)y.Protocol);
 
     /// <summary>Position of a kind in Broker's variant (data.hh), which orders values of different kinds.</summary>
     private static int Rank(ValueKind kind) => kind switch

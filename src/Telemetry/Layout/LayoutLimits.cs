@@ -24,9 +24,7 @@ internal static class LayoutLimits
     /// <summary>Each label is a series in three families on every scrape: a thousand distinct applications is already a lot.</summary>
     public const int MaxAppLabels = 1000;
 
-    public static readonly string[] Properties =
-        [MaxConnections, MaxConnectionsPerAddress, HandshakeMaxBytes, MaxFrameSize, FrameReadTimeout, MaxSubscriptions,
-         WebSocketAppLabels, WebSocketMaxConnections, WebSocketMaxConnectionsPerAddress, MaxLocalSubscriptions];
+    public static string[] Properties => [.. Fields.Select(f => f.Name)];
 
     public static string? CountProblem(long value) => LayoutRules.RangeProblem(value, 1, MaxCount);
 
@@ -34,66 +32,71 @@ internal static class LayoutLimits
 
     public static string? FrameSizeProblem(long value) => LayoutRules.RangeProblem(value, 64, EndpointOptions.MaxMaxFrameSize);
 
+    /// <summary>
+    /// One setting of the section: how it is read (with its rule), written and checked. One table serves all three,
+    /// in the order of <see cref="Properties"/>, so a new budget is one line here and one property in <see cref="LimitSettings"/>.
+    /// </summary>
+    private sealed record Field(
+        string Name,
+        Func<string, JsonElement, string, LimitSettings, LimitSettings> Read,
+        Action<Utf8JsonWriter, LimitSettings> Write,
+        Func<LimitSettings, LimitSettings, bool> Differs,
+        Func<LimitSettings, string?> Problem);
+
+    private static Field Count(string name, Func<LimitSettings, int> get, Func<LimitSettings, int, LimitSettings> set, Func<long, string?> rule) =>
+        new(name,
+            (source, value, path, settings) => set(settings, LayoutLoader.ReadChecked(source, value, path, name, rule)),
+            (w, settings) => w.WriteNumber(name, get(settings)),
+            (a, b) => get(a) != get(b),
+            settings => rule(get(settings)));
+
+    private static readonly Field[] Fields =
+    [
+        Count(MaxConnections, l => l.MaxConnections, (l, v) => l with { MaxConnections = v }, CountProblem),
+        Count(MaxConnectionsPerAddress, l => l.MaxConnectionsPerAddress, (l, v) => l with { MaxConnectionsPerAddress = v }, CountProblem),
+        Count(HandshakeMaxBytes, l => l.HandshakeMaxBytes, (l, v) => l with { HandshakeMaxBytes = v }, FrameSizeProblem),
+        Count(MaxFrameSize, l => l.MaxFrameSize, (l, v) => l with { MaxFrameSize = v }, FrameSizeProblem),
+        new(FrameReadTimeout,
+            (source, value, path, l) => l with { FrameReadTimeout = LayoutLoader.ReadDuration(source, value, LayoutFields.Join(path, FrameReadTimeout)) },
+            (w, l) => w.WriteString(FrameReadTimeout, LayoutDuration.Format(l.FrameReadTimeout)),
+            (a, b) => a.FrameReadTimeout != b.FrameReadTimeout,
+            l => LayoutRules.IntervalProblem(l.FrameReadTimeout)),
+        Count(MaxSubscriptions, l => l.MaxSubscriptions, (l, v) => l with { MaxSubscriptions = v }, CountProblem),
+        Count(WebSocketAppLabels, l => l.WebSocketAppLabels, (l, v) => l with { WebSocketAppLabels = v }, AppLabelsProblem),
+        Count(WebSocketMaxConnections, l => l.WebSocketMaxConnections, (l, v) => l with { WebSocketMaxConnections = v }, CountProblem),
+        Count(WebSocketMaxConnectionsPerAddress, l => l.WebSocketMaxConnectionsPerAddress,
+            (l, v) => l with { WebSocketMaxConnectionsPerAddress = v }, CountProblem),
+        Count(MaxLocalSubscriptions, l => l.MaxLocalSubscriptions, (l, v) => l with { MaxLocalSubscriptions = v }, CountProblem),
+    ];
+
     /// <summary>Applies the settings present in <paramref name="element"/> over <paramref name="baseline"/>.</summary>
     public static LimitSettings Read(string source, JsonElement element, string path, LimitSettings baseline)
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new LayoutException(source, path, $"expected an object, got {LayoutLoader.Describe(element)}");
         LayoutLoader.CheckProperties(source, element, path, Properties);
-        var r = baseline;
-        if (element.TryGetProperty(MaxConnections, out var v))
-            r = r with { MaxConnections = LayoutLoader.ReadChecked(source, v, path, MaxConnections, CountProblem) };
-        if (element.TryGetProperty(MaxConnectionsPerAddress, out v))
-            r = r with { MaxConnectionsPerAddress = LayoutLoader.ReadChecked(source, v, path, MaxConnectionsPerAddress, CountProblem) };
-        if (element.TryGetProperty(HandshakeMaxBytes, out v))
-            r = r with { HandshakeMaxBytes = LayoutLoader.ReadChecked(source, v, path, HandshakeMaxBytes, FrameSizeProblem) };
-        if (element.TryGetProperty(MaxFrameSize, out v))
-            r = r with { MaxFrameSize = LayoutLoader.ReadChecked(source, v, path, MaxFrameSize, FrameSizeProblem) };
-        if (element.TryGetProperty(FrameReadTimeout, out v))
-            r = r with { FrameReadTimeout = LayoutLoader.ReadDuration(source, v, LayoutFields.Join(path, FrameReadTimeout)) };
-        if (element.TryGetProperty(MaxSubscriptions, out v))
-            r = r with { MaxSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxSubscriptions, CountProblem) };
-        if (element.TryGetProperty(WebSocketAppLabels, out v))
-            r = r with { WebSocketAppLabels = LayoutLoader.ReadChecked(source, v, path, WebSocketAppLabels, AppLabelsProblem) };
-        if (element.TryGetProperty(WebSocketMaxConnections, out v))
-            r = r with { WebSocketMaxConnections = LayoutLoader.ReadChecked(source, v, path, WebSocketMaxConnections, CountProblem) };
-        if (element.TryGetProperty(WebSocketMaxConnectionsPerAddress, out v))
-            r = r with { WebSocketMaxConnectionsPerAddress = LayoutLoader.ReadChecked(source, v, path, WebSocketMaxConnectionsPerAddress, CountProblem) };
-        if (element.TryGetProperty(MaxLocalSubscriptions, out v))
-            r = r with { MaxLocalSubscriptions = LayoutLoader.ReadChecked(source, v, path, MaxLocalSubscriptions, CountProblem) };
-        return r;
+        var settings = baseline;
+        foreach (var field in Fields)
+        {
+            if (element.TryGetProperty(field.Name, out var value)) settings = field.Read(source, value, path, settings);
+        }
+        return settings;
     }
 
     /// <summary>Writes the settings that differ from <paramref name="baseline"/> (all of them when it is null).</summary>
     public static void Write(Utf8JsonWriter w, LimitSettings l, LimitSettings? baseline)
     {
         w.WriteStartObject();
-        if (baseline is null || l.MaxConnections != baseline.MaxConnections) w.WriteNumber(MaxConnections, l.MaxConnections);
-        if (baseline is null || l.MaxConnectionsPerAddress != baseline.MaxConnectionsPerAddress) w.WriteNumber(MaxConnectionsPerAddress, l.MaxConnectionsPerAddress);
-        if (baseline is null || l.HandshakeMaxBytes != baseline.HandshakeMaxBytes) w.WriteNumber(HandshakeMaxBytes, l.HandshakeMaxBytes);
-        if (baseline is null || l.MaxFrameSize != baseline.MaxFrameSize) w.WriteNumber(MaxFrameSize, l.MaxFrameSize);
-        if (baseline is null || l.FrameReadTimeout != baseline.FrameReadTimeout) w.WriteString(FrameReadTimeout, LayoutDuration.Format(l.FrameReadTimeout));
-        if (baseline is null || l.MaxSubscriptions != baseline.MaxSubscriptions) w.WriteNumber(MaxSubscriptions, l.MaxSubscriptions);
-        if (baseline is null || l.WebSocketAppLabels != baseline.WebSocketAppLabels) w.WriteNumber(WebSocketAppLabels, l.WebSocketAppLabels);
-        if (baseline is null || l.WebSocketMaxConnections != baseline.WebSocketMaxConnections) w.WriteNumber(WebSocketMaxConnections, l.WebSocketMaxConnections);
-        if (baseline is null || l.WebSocketMaxConnectionsPerAddress != baseline.WebSocketMaxConnectionsPerAddress)
-            w.WriteNumber(WebSocketMaxConnectionsPerAddress, l.WebSocketMaxConnectionsPerAddress);
-        if (baseline is null || l.MaxLocalSubscriptions != baseline.MaxLocalSubscriptions) w.WriteNumber(MaxLocalSubscriptions, l.MaxLocalSubscriptions);
+        foreach (var field in Fields)
+        {
+            if (baseline is null || field.Differs(l, baseline)) field.Write(w, l);
+        }
         w.WriteEndObject();
     }
 
     /// <summary>Runs the value rules on typed settings; <paramref name="check"/> throws for the first problem.</summary>
     public static void Validate(LimitSettings l, string path, Action<string, string, string?> check)
     {
-        check(path, MaxConnections, CountProblem(l.MaxConnections));
-        check(path, MaxConnectionsPerAddress, CountProblem(l.MaxConnectionsPerAddress));
-        check(path, HandshakeMaxBytes, FrameSizeProblem(l.HandshakeMaxBytes));
-        check(path, MaxFrameSize, FrameSizeProblem(l.MaxFrameSize));
-        check(path, FrameReadTimeout, LayoutRules.IntervalProblem(l.FrameReadTimeout));
-        check(path, MaxSubscriptions, CountProblem(l.MaxSubscriptions));
-        check(path, WebSocketAppLabels, AppLabelsProblem(l.WebSocketAppLabels));
-        check(path, WebSocketMaxConnections, CountProblem(l.WebSocketMaxConnections));
-        check(path, WebSocketMaxConnectionsPerAddress, CountProblem(l.WebSocketMaxConnectionsPerAddress));
-        check(path, MaxLocalSubscriptions, CountProblem(l.MaxLocalSubscriptions));
+        foreach (var field in Fields) check(path, field.Name, field.Problem(l));
     }
 }

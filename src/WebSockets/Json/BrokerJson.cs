@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spillway.Engine.Data;
@@ -154,11 +155,9 @@ internal static class BrokerJson
             throw new BrokerJsonException("value lacks \"@data-type\"");
         if (typeElement.ValueKind != JsonValueKind.String)
             throw new BrokerJsonException($"\"@data-type\" must be a string, got {Describe(typeElement.ValueKind)}");
-        string typeName = ReadString(typeElement, "@data-type");
-        if (!TryGetKind(typeName, out var kind))
-            throw new BrokerJsonException($"unknown @data-type {BrokerJsonText.Quote(typeName)}");
+        var kind = ReadKind(typeElement);
         if (!element.TryGetProperty("data"u8, out var data))
-            throw new BrokerJsonException($"value of @data-type '{typeName}' lacks \"data\"");
+            throw new BrokerJsonException($"value of @data-type '{TypeName(kind)}' lacks \"data\"");
 
         switch (kind)
         {
@@ -211,40 +210,48 @@ internal static class BrokerJson
                     ? table
                     : throw new BrokerJsonException($"table holds a duplicate key at entry {duplicateKey}");
             default:
-                throw new BrokerJsonException($"unknown @data-type {BrokerJsonText.Quote(typeName)}");
+                throw new BrokerJsonException($"unknown @data-type {BrokerJsonText.Quote(ReadString(typeElement, "@data-type"))}");
         }
     }
 
+    // Numbers are checked on their raw UTF-8 text, without a string per value: a set of 160,000 integers
+    // is one allocation per element (the value itself), and the error text is only built for a bad one.
     private static ulong ParseCount(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Number)
             throw new BrokerJsonException($"count value must be a JSON number, got {DescribeData(data)}");
-        string raw = data.GetRawText();
-        string shown = BrokerJsonText.Shorten(raw);
-        if (raw.StartsWith('-'))
+        var raw = JsonMarshal.GetRawUtf8Value(data);
+        if (raw.IndexOfAny((byte)'-', (byte)'.', (byte)'e') < 0 && raw.IndexOf((byte)'E') < 0
+            && ulong.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            return value;
+        }
+        string shown = BrokerJsonText.Shorten(data.GetRawText());
+        if (raw[0] == (byte)'-')
             throw new BrokerJsonException($"count value must not be negative: {shown}");
-        if (raw.Contains('.'))
+        if (raw.IndexOf((byte)'.') >= 0)
             throw new BrokerJsonException($"count value must be an unsigned integer without a decimal point: {shown}");
-        if (raw.AsSpan().IndexOfAny('e', 'E') >= 0)
+        if (raw.IndexOfAny((byte)'e', (byte)'E') >= 0)
             throw new BrokerJsonException($"count value must be an unsigned integer without an exponent: {shown}");
-        if (!ulong.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
-            throw new BrokerJsonException($"count value does not fit in an unsigned 64-bit integer: {shown}");
-        return value;
+        throw new BrokerJsonException($"count value does not fit in an unsigned 64-bit integer: {shown}");
     }
 
     private static long ParseInteger(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Number)
             throw new BrokerJsonException($"integer value must be a JSON number, got {DescribeData(data)}");
-        string raw = data.GetRawText();
-        string shown = BrokerJsonText.Shorten(raw);
-        if (raw.Contains('.'))
+        var raw = JsonMarshal.GetRawUtf8Value(data);
+        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
+            && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        {
+            return value;
+        }
+        string shown = BrokerJsonText.Shorten(data.GetRawText());
+        if (raw.IndexOf((byte)'.') >= 0)
             throw new BrokerJsonException($"integer value must be an integer without a decimal point: {shown}");
-        if (raw.AsSpan().IndexOfAny('e', 'E') >= 0)
+        if (raw.IndexOfAny((byte)'e', (byte)'E') >= 0)
             throw new BrokerJsonException($"integer value must be an integer without an exponent: {shown}");
-        if (!long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            throw new BrokerJsonException($"integer value does not fit in a signed 64-bit integer: {shown}");
-        return value;
+        throw new BrokerJsonException($"integer value does not fit in a signed 64-bit integer: {shown}");
     }
 
     private static ImmutableArray<Value> ParseItems(JsonElement data, string typeName, int level)
@@ -348,28 +355,32 @@ internal static class BrokerJson
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a Broker value kind"),
     };
 
-    private static bool TryGetKind(string typeName, out ValueKind kind)
+    // The names as UTF-8, matched against the raw text of "@data-type" so that no string is made per value.
+    private static readonly (byte[] Name, ValueKind Kind)[] KindsByName =
+        [.. Enum.GetValues<ValueKind>().Select(kind => (System.Text.Encoding.UTF8.GetBytes(TypeName(kind)), kind))];
+
+    /// <summary>The kind an <c>"@data-type"</c> string names, or a <see cref="BrokerJsonException"/>.</summary>
+    private static ValueKind ReadKind(JsonElement typeElement)
     {
-        kind = typeName switch
+        var raw = JsonMarshal.GetRawUtf8Value(typeElement);
+        // A name written with escapes (legal JSON, never seen in practice) takes the slow, exact path.
+        if (raw.IndexOf((byte)'\\') >= 0)
         {
-            "none" => ValueKind.None,
-            "boolean" => ValueKind.Boolean,
-            "count" => ValueKind.Count,
-            "integer" => ValueKind.Integer,
-            "real" => ValueKind.Real,
-            "timespan" => ValueKind.Timespan,
-            "timestamp" => ValueKind.Timestamp,
-            "string" => ValueKind.String,
-            "enum-value" => ValueKind.EnumValue,
-            "address" => ValueKind.Address,
-            "subnet" => ValueKind.Subnet,
-            "port" => ValueKind.Port,
-            "vector" => ValueKind.Vector,
-            "set" => ValueKind.Set,
-            "table" => ValueKind.Table,
-            _ => (ValueKind)255,
-        };
-        return kind != (ValueKind)255;
+            foreach (var (name, kind) in KindsByName)
+            {
+                if (typeElement.ValueEquals(name)) return kind;
+            }
+        }
+        else
+        {
+            // The raw text of a string element keeps its quotes.
+            var unquoted = raw.Length >= 2 && raw[0] == (byte)'"' ? raw[1..^1] : raw;
+            foreach (var (name, kind) in KindsByName)
+            {
+                if (unquoted.SequenceEqual(name)) return kind;
+            }
+        }
+        throw new BrokerJsonException($"unknown @data-type {BrokerJsonText.Quote(ReadString(typeElement, "@data-type"))}");
     }
 
     // ---- encoding ------------------------------------------------------------------------

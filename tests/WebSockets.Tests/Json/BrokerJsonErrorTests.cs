@@ -56,9 +56,22 @@ public class BrokerJsonErrorTests
     [InlineData("{\"type\":\"data-message\",\"topic\":\"/a\",\"@data-type\":7,\"data\":1}", "\"@data-type\" must be a string, got a number")]
     [InlineData("{\"type\":\"data-message\",\"topic\":\"/a\",\"@data-type\":\"foo\",\"data\":1}", "unknown @data-type 'foo'")]
     [InlineData("{\"type\":\"data-message\",\"topic\":\"/a\",\"@data-type\":\"Count\",\"data\":1}", "unknown @data-type 'Count'")]
+    [InlineData("{\"type\":\"data-message\",\"topic\":\"/a\",\"@data-type\":\"\\u0066oo\",\"data\":1}", "unknown @data-type 'foo'")]
+    [InlineData("{\"type\":\"data-message\",\"topic\":\"/a\",\"@data-type\":\"\",\"data\":1}", "unknown @data-type ''")]
     public void MalformedMessageNamesTheProblem(string json, string expected)
     {
         Assert.Equal(expected, MessageError(json));
+    }
+
+    [Theory]
+    [InlineData("\\u0063ount", "1", ValueKind.Count)]
+    [InlineData("int\\u0065ger", "-7", ValueKind.Integer)]
+    [InlineData("\\u0073\\u0065t", "[]", ValueKind.Set)]
+    public void TypeNameWrittenWithEscapesIsReadAsItsText(string typeName, string data, ValueKind expected)
+    {
+        var (_, value) = BrokerJson.ParseDataMessage(Utf8($"{{\"topic\":\"/a\",\"@data-type\":\"{typeName}\",\"data\":{data}}}"));
+
+        Assert.Equal(expected, value.Kind);
     }
 
     [Fact]
