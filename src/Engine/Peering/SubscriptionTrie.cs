@@ -13,12 +13,33 @@ namespace Spillway.Engine.Peering;
 /// shadows every longer prefix that starts with it, so those take no nodes at all; built with
 /// <c>everyPrefix</c> it keeps them, numbered, so <see cref="EnumerateMatches"/> can name every prefix of a
 /// topic (local subscriptions, where each prefix has its own handlers).
+/// <para>
+/// Many prefixes (<see cref="MinHashedPrefixes"/> or more) of few distinct lengths (at most <see cref="MaxHashedLengths"/>:
+/// thousands of tenant prefixes of one shape, say) skip the trie: a topic is matched by looking up its first ℓ characters
+/// in one hash table for each length ℓ, which costs the same for 10 prefixes as for 100,000, where the trie's walk
+/// takes one more branch for every character in which the prefixes differ. The table's string hashing switches to
+/// randomized hashing when keys collide, so chosen prefixes cannot flood it.
+/// </para>
 /// </remarks>
 internal sealed class SubscriptionTrie
 {
     public static readonly SubscriptionTrie Empty = new([]);
 
+    /// <summary>Prefix sets with at most this many distinct lengths are matched by hashing, one probe per length.</summary>
+    public const int MaxHashedLengths = 4;
+
+    /// <summary>
+    /// Below this many prefixes the trie stays: a handful of prefixes is a node or two, cheaper to walk than a
+    /// topic's head is to hash (a peering's usual one or two prefixes, matched on every publish).
+    /// </summary>
+    public const int MinHashedPrefixes = 16;
+
     private readonly Node _root = new();
+
+    // When hashed: the distinct prefix lengths in ascending order, and each prefix's position in Prefixes (0 without everyPrefix).
+    private readonly int[] _lengths = [];
+    private readonly Dictionary<string, int>? _byText;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     internal sealed class Node
     {
@@ -38,7 +59,8 @@ internal sealed class SubscriptionTrie
     /// Keep prefixes that a shorter one shadows, each terminal numbered by its position in <see cref="Prefixes"/>,
     /// for <see cref="EnumerateMatches"/>; otherwise only <see cref="Matches"/> is meaningful.
     /// </param>
-    public SubscriptionTrie(IReadOnlyCollection<string> prefixes, bool everyPrefix = false)
+    /// <param name="hashed">Tests only: force hashing (true) or the trie (false) instead of choosing by the prefixes' shape.</param>
+    public SubscriptionTrie(IReadOnlyCollection<string> prefixes, bool everyPrefix = false, bool? hashed = null)
     {
         Count = prefixes.Count;
         var sorted = prefixes.ToArray();
@@ -46,6 +68,16 @@ internal sealed class SubscriptionTrie
         if (everyPrefix) sorted = Distinct(sorted);
         Prefixes = everyPrefix ? sorted : [];
         if (Count == 0) return;
+        var lengths = sorted.Select(p => p.Length).Distinct().Take(hashed == true ? int.MaxValue : MaxHashedLengths + 1).ToArray();
+        if (hashed ?? (lengths.Length <= MaxHashedLengths && sorted.Length >= MinHashedPrefixes))
+        {
+            Array.Sort(lengths);
+            _lengths = lengths;
+            _byText = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
+            for (var i = 0; i < sorted.Length; i++) _byText.TryAdd(sorted[i], i);
+            _lookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
+            return;
+        }
         // Iterative: the chain of nodes may be as deep as a frame allows, far deeper than the call stack.
         var pending = new Stack<(Node Node, int Lo, int Hi, int Depth)>();
         pending.Push((_root, 0, sorted.Length, 0));
@@ -109,6 +141,15 @@ internal sealed class SubscriptionTrie
     public bool Matches(string topic)
     {
         if (Count == 0) return false;
+        if (_byText is not null)
+        {
+            foreach (var length in _lengths)
+            {
+                if (length > topic.Length) return false;
+                if (_lookup.ContainsKey(topic.AsSpan(0, length))) return true;
+            }
+            return false;
+        }
         var node = _root;
         var position = 0;
         while (true)
@@ -145,18 +186,24 @@ internal sealed class SubscriptionTrie
     /// With <c>everyPrefix</c>: the positions in <see cref="Prefixes"/> of every prefix of <paramref name="topic"/>,
     /// shortest first, found in one walk of the topic (O(topic length) plus the matches); allocates nothing.
     /// </summary>
-    public MatchEnumerator EnumerateMatches(string topic) => new(Count == 0 ? null : _root, topic);
+    public MatchEnumerator EnumerateMatches(string topic) => new(Count == 0 ? null : this, topic);
+
+    /// <summary>Whether this set matches by hashing (few distinct lengths) rather than by walking the trie.</summary>
+    internal bool IsHashed => _byText is not null;
 
     /// <summary>Walks a topic down the trie, yielding each terminal passed; a struct so a publish allocates nothing.</summary>
     public struct MatchEnumerator
     {
         private readonly string _topic;
+        private readonly SubscriptionTrie? _hashed;
         private Node? _node;
+        // The trie's position in the topic, or with hashing the next length to probe.
         private int _position;
 
-        internal MatchEnumerator(Node? root, string topic)
+        internal MatchEnumerator(SubscriptionTrie? set, string topic)
         {
-            _node = root;
+            _hashed = set is { IsHashed: true } ? set : null;
+            _node = _hashed is null ? set?._root : null;
             _topic = topic;
             _position = 0;
             Current = -1;
@@ -169,6 +216,24 @@ internal sealed class SubscriptionTrie
 
         public bool MoveNext()
         {
+            if (_hashed is { } set)
+            {
+                while (_position < set._lengths.Length)
+                {
+                    var length = set._lengths[_position++];
+                    if (length > _topic.Length)
+                    {
+                        _position = set._lengths.Length;
+                        return false;
+                    }
+                    if (set._lookup.TryGetValue(_topic.AsSpan(0, length), out var index))
+                    {
+                        Current = index;
+                        return true;
+                    }
+                }
+                return false;
+            }
             while (_node is { } node)
             {
                 if (!RunMatches(node, _topic, _position))
