@@ -165,16 +165,51 @@ internal sealed class SendBuffer<T>
         {
             RollWindowIfDue(_clock.Now);
             var n = Math.Min(destination.Length, _count);
-            long taken = 0;
-            for (var i = 0; i < n; i++)
+            if (n == 0) return 0;
+            // Under the byte limit (always, for an unsized buffer) every item fits; otherwise count them first.
+            if (_bytes >= maxBytes) n = CountWithin(n, maxBytes);
+            if (n == 1)
             {
-                if (i > 0 && taken >= maxBytes) return i;
-                taken += _sizes[_head];
-                destination[i] = _ring[_head];
+                // A drain loop that keeps up takes one at a time: no spans for that.
+                destination[0] = _ring[_head];
                 RemoveOldest();
+                return 1;
             }
+            // Oldest first, as at most two runs of the ring: block copies, not one removal per item.
+            var first = Math.Min(n, _ring.Length - _head);
+            var firstRun = _ring.AsSpan(_head, first);
+            var secondRun = _ring.AsSpan(0, n - first);
+            firstRun.CopyTo(destination);
+            secondRun.CopyTo(destination[first..]);
+            firstRun.Clear();
+            secondRun.Clear();
+            if (_sizeOf is not null) _bytes -= Sum(_sizes.AsSpan(_head, first)) + Sum(_sizes.AsSpan(0, n - first));
+            _head += n;
+            if (_head >= _ring.Length) _head -= _ring.Length;
+            _count -= n;
             return n;
         }
+    }
+
+    /// <summary>How many of the oldest <paramref name="n"/> items to take: each while the ones before it hold less than <paramref name="maxBytes"/> (at least one).</summary>
+    private int CountWithin(int n, long maxBytes)
+    {
+        long taken = 0;
+        var at = _head;
+        for (var i = 0; i < n; i++)
+        {
+            if (i > 0 && taken >= maxBytes) return i;
+            taken += _sizes[at];
+            if (++at == _ring.Length) at = 0;
+        }
+        return n;
+    }
+
+    private static long Sum(ReadOnlySpan<int> sizes)
+    {
+        long sum = 0;
+        foreach (var size in sizes) sum += size;
+        return sum;
     }
 
     /// <summary>Completes when the buffer may have become non-empty (or was closed, or on cancellation).</summary>
