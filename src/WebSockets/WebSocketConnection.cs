@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,11 @@ internal sealed class WebSocketConnection
     private readonly string _remoteAddress;
     private readonly CancellationTokenSource _abort;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private const int InitialJsonBufferBytes = 1024;
+    private const int RetainedJsonBufferBytes = 64 * 1024;
+    // The send loop's encoding buffer and writer, reused message after message (one send loop per connection).
+    private ArrayBufferWriter<byte> _json = new(InitialJsonBufferBytes);
+    private System.Text.Json.Utf8JsonWriter? _jsonWriter;
     private readonly MessageReceiver _receiver;
 
     private ClientSession? _session;
@@ -278,7 +284,7 @@ internal sealed class WebSocketConnection
                     batch[i] = default;
                     var json = EncodeForClient(session, message);
                     if (json is null) continue;
-                    if (!await SendAsync(json).ConfigureAwait(false))
+                    if (!await SendAsync(json.Value).ConfigureAwait(false))
                     {
                         batch.AsSpan(i, n - i).Clear();
                         return;
@@ -308,12 +314,21 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Encodes a queued message as a JSON data message; null (logged) if JSON cannot carry it.</summary>
-    private byte[]? EncodeForClient(ClientSession session, in ClientMessage message)
+    /// <summary>
+    /// Encodes a queued message as a JSON data message into the send loop's one reused buffer, valid until the next
+    /// call; null (logged) if JSON cannot carry it.
+    /// </summary>
+    private ReadOnlyMemory<byte>? EncodeForClient(ClientSession session, in ClientMessage message)
     {
+        // A large message leaves the buffer large: let it go rather than hold it for the connection's lifetime.
+        if (_json.Capacity > RetainedJsonBufferBytes) _json = new ArrayBufferWriter<byte>(InitialJsonBufferBytes);
+        else _json.ResetWrittenCount();
+        if (_jsonWriter is null) _jsonWriter = BrokerJson.CreateWriter(_json);
+        else _jsonWriter.Reset(_json);
         try
         {
-            return BrokerJson.EncodeDataMessage(message.Topic, message.Value);
+            BrokerJson.WriteDataMessage(_jsonWriter, message.Topic, message.Value);
+            return _json.WrittenMemory;
         }
         catch (BrokerJsonException e)
         {
@@ -324,7 +339,7 @@ internal sealed class WebSocketConnection
     }
 
     /// <summary>Sends one text message through the single writer; false once a close frame went out.</summary>
-    private async Task<bool> SendAsync(byte[] utf8)
+    private async Task<bool> SendAsync(ReadOnlyMemory<byte> utf8)
     {
         var token = _abort.Token;
         await _sendLock.WaitAsync(token).ConfigureAwait(false);

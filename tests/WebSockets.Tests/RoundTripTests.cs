@@ -124,6 +124,26 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task Messages_around_a_large_one_arrive_exactly_through_the_reused_encoding_buffer()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = await cluster.ConnectAsync();
+        await client.SubscribeAsync("/r/");
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var large = new string('x', 200_000); // grows the send loop's buffer past what it keeps
+
+        cluster.Peer.Publish("/r/a", new CountValue(1));
+        cluster.Peer.Publish("/r/large", new StringValue(large));
+        cluster.Peer.Publish("/r/b", new StringValue("é"));
+        cluster.Peer.Publish("/r/c", new CountValue(3));
+
+        Assert.Equal(TestClient.DataMessage("/r/a", "count", "1"), await client.ReceiveTextAsync());
+        Assert.Equal(TestClient.DataMessage("/r/large", "string", $"\"{large}\""), await client.ReceiveTextAsync());
+        Assert.Equal(TestClient.DataMessage("/r/b", "string", "\"é\""), await client.ReceiveTextAsync());
+        Assert.Equal(TestClient.DataMessage("/r/c", "count", "3"), await client.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task A_value_json_cannot_carry_is_skipped_with_a_log_line_and_later_messages_flow()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -398,14 +398,30 @@ internal static class BrokerJson
     /// <summary><c>{"type":"data-message","topic":…,"@data-type":…,"data":…}</c> as UTF-8 bytes.</summary>
     public static byte[] EncodeDataMessage(string topic, Value value)
     {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = CreateWriter(buffer)) WriteDataMessage(writer, topic, value);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A writer with the encoder's options, for <see cref="WriteDataMessage"/>; reusable with <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
+
+    /// <summary>
+    /// Writes and flushes one data message into <paramref name="writer"/>: a sender that encodes message after message
+    /// reuses one writer and one buffer instead of allocating them per message. After a <see cref="BrokerJsonException"/>
+    /// the writer is mid-object: reset it before the next message.
+    /// </summary>
+    public static void WriteDataMessage(Utf8JsonWriter writer, string topic, Value value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
-        return Encode((topic, value), static (writer, state) =>
-        {
-            writer.WriteString(TypeProperty, DataMessageType);
-            writer.WriteString(TopicProperty, state.topic);
-            WriteValueMembers(writer, state.value, depth: 0);
-        });
+        writer.WriteStartObject();
+        writer.WriteString(TypeProperty, DataMessageType);
+        writer.WriteString(TopicProperty, topic);
+        WriteValueMembers(writer, value, depth: 0);
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary><c>{"type":"ack","endpoint":"&lt;id&gt;","version":"&lt;v&gt;"}</c> as UTF-8 bytes.</summary>
