@@ -31,21 +31,21 @@ internal static class HashFlood
         byte[] json = SetMessage(numbers);
         Console.WriteLine($"JSON message: {json.Length / 1024} KiB");
 
-        var (set, jsonCpu, jsonWall) = Measure(() => (SetValue)BrokerJson.ParseDataMessage(json).Value);
-        Console.WriteLine($"new JSON decode of {set.Items.Length} elements: {jsonCpu.TotalMilliseconds:F0} ms CPU [{LastRange}], {jsonWall.TotalMilliseconds:F0} ms wall");
+        var (set, jsonCpu, jsonWall, jsonRange) = Measure(() => (SetValue)BrokerJson.ParseDataMessage(json).Value);
+        Console.WriteLine($"new JSON decode of {set.Items.Length} elements: {jsonCpu.TotalMilliseconds:F0} ms CPU [{jsonRange}], {jsonWall.TotalMilliseconds:F0} ms wall");
         Console.WriteLine($"distinct value hash codes now: {set.Items.Select(v => v.GetHashCode()).Distinct().Count()}");
         var shuffledNumbers = numbers.ToArray();
         new Random(7).Shuffle(shuffledNumbers);
         byte[] shuffledJson = SetMessage(shuffledNumbers);
-        var (_, shuffledJsonCpu, shuffledJsonWall) = Measure(() => BrokerJson.ParseDataMessage(shuffledJson).Value);
-        Console.WriteLine($"new JSON decode, elements shuffled: {shuffledJsonCpu.TotalMilliseconds:F0} ms CPU [{LastRange}], {shuffledJsonWall.TotalMilliseconds:F0} ms wall");
+        var (_, shuffledJsonCpu, shuffledJsonWall, shuffledJsonRange) = Measure(() => BrokerJson.ParseDataMessage(shuffledJson).Value);
+        Console.WriteLine($"new JSON decode, elements shuffled: {shuffledJsonCpu.TotalMilliseconds:F0} ms CPU [{shuffledJsonRange}], {shuffledJsonWall.TotalMilliseconds:F0} ms wall");
         byte[] duplicateJson = SetMessage(shuffledNumbers.Append(shuffledNumbers[0]));
-        var (rejected, duplicateCpu, _) = Measure(() =>
+        var (rejected, duplicateCpu, _, duplicateRange) = Measure(() =>
         {
             try { BrokerJson.ParseDataMessage(duplicateJson); return "accepted"; }
             catch (BrokerJsonException e) { return e.Message; }
         });
-        Console.WriteLine($"new JSON decode, shuffled with one duplicate: {duplicateCpu.TotalMilliseconds:F0} ms CPU [{LastRange}], rejected: {rejected}");
+        Console.WriteLine($"new JSON decode, shuffled with one duplicate: {duplicateCpu.TotalMilliseconds:F0} ms CPU [{duplicateRange}], rejected: {rejected}");
 
         var wire = new byte[ValueCodec.GetEncodedSize(set)];
         var writer = new WireWriter(wire);
@@ -56,19 +56,18 @@ internal static class HashFlood
         shuffledWriter.WriteByte((byte)ValueKind.Set);
         shuffledWriter.WriteVarUInt32((uint)shuffled.Length);
         foreach (var item in shuffled) ValueCodec.Write(ref shuffledWriter, item);
-        var (_, wireCpu, _) = Measure(() => ReadWire(wire));
-        string wireRange = LastRange;
-        var (_, shuffledCpu, _) = Measure(() => ReadWire(shuffledWire));
-        Console.WriteLine($"new wire decode: {wireCpu.TotalMilliseconds:F0} ms CPU [{wireRange}] in canonical order, {shuffledCpu.TotalMilliseconds:F0} ms CPU [{LastRange}] shuffled");
-        var (hashed, hashCpu, _) = Measure(() => new HashSet<Value>(set.Items).Count);
-        Console.WriteLine($"HashSet<Value> of the {hashed} values with the new hash codes: {hashCpu.TotalMilliseconds:F0} ms CPU [{LastRange}]");
+        var (_, wireCpu, _, wireRange) = Measure(() => ReadWire(wire));
+        var (_, shuffledCpu, _, shuffledRange) = Measure(() => ReadWire(shuffledWire));
+        Console.WriteLine($"new wire decode: {wireCpu.TotalMilliseconds:F0} ms CPU [{wireRange}] in canonical order, {shuffledCpu.TotalMilliseconds:F0} ms CPU [{shuffledRange}] shuffled");
+        var (hashed, hashCpu, _, hashRange) = Measure(() => new HashSet<Value>(set.Items).Count);
+        Console.WriteLine($"HashSet<Value> of the {hashed} values with the new hash codes: {hashCpu.TotalMilliseconds:F0} ms CPU [{hashRange}]");
 
         ThroughNodeAsync(shuffledJson, duplicateJson).GetAwaiter().GetResult();
 
         foreach (int n in new[] { oldCount / 2, oldCount })
         {
             var items = set.Items.Take(n).ToArray();
-            var (_, oldCpu, _) = Measure(() => new HashSet<Value>(items, OldRecordHash.Instance).Count);
+            var (_, oldCpu, _, _) = Measure(() => new HashSet<Value>(items, OldRecordHash.Instance).Count);
             double projected = oldCpu.TotalSeconds * ((double)count / n) * ((double)count / n);
             Console.WriteLine($"old duplicate check (old hash) of {n} elements: {oldCpu.TotalMilliseconds:F0} ms CPU; quadratic projection to {count}: {projected:F0} s");
         }
@@ -101,22 +100,22 @@ internal static class HashFlood
             delivered.Release();
         });
 
-        var (_, acceptedCpu, acceptedWall) = Measure(() =>
+        var (_, acceptedCpu, acceptedWall, acceptedRange) = Measure(() =>
         {
             client.SendAsync(shuffledJson, WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
             if (!delivered.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the node never delivered the set");
             return deliveredItems;
         });
         Console.WriteLine($"through a node (WebSocket, default options), shuffled set accepted and delivered ({deliveredItems} elements): " +
-            $"{acceptedCpu.TotalMilliseconds:F0} ms CPU [{LastRange}], {acceptedWall.TotalMilliseconds:F0} ms wall");
+            $"{acceptedCpu.TotalMilliseconds:F0} ms CPU [{acceptedRange}], {acceptedWall.TotalMilliseconds:F0} ms wall");
 
-        var (reply, rejectedCpu, rejectedWall) = Measure(() =>
+        var (reply, rejectedCpu, rejectedWall, rejectedRange) = Measure(() =>
         {
             client.SendAsync(duplicateJson, WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
             var received = client.ReceiveAsync(buffer, CancellationToken.None).GetAwaiter().GetResult();
             return Encoding.UTF8.GetString(buffer, 0, received.Count);
         });
-        Console.WriteLine($"through a node, shuffled set with one duplicate: {rejectedCpu.TotalMilliseconds:F0} ms CPU [{LastRange}], " +
+        Console.WriteLine($"through a node, shuffled set with one duplicate: {rejectedCpu.TotalMilliseconds:F0} ms CPU [{rejectedRange}], " +
             $"{rejectedWall.TotalMilliseconds:F0} ms wall; the client got {reply}");
     }
 
@@ -150,9 +149,9 @@ internal static class HashFlood
     /// Runs the action once to warm it up (tiered JIT, first-touch of the input), then <see cref="Repeats"/>
     /// times, each run after a full collection so that no earlier run's garbage is billed to it; reports the
     /// median process CPU time (which includes the GC threads' work on this run's own garbage) and wall time,
-    /// and sets <see cref="LastRange"/> to the CPU range.
+    /// and the CPU range with the first run's figure.
     /// </summary>
-    private static (T Result, TimeSpan Cpu, TimeSpan Wall) Measure<T>(Func<T> action)
+    private static (T Result, TimeSpan Cpu, TimeSpan Wall, string Range) Measure<T>(Func<T> action)
     {
         var cpus = new TimeSpan[Repeats + 1];
         var walls = new TimeSpan[Repeats + 1];
@@ -178,12 +177,11 @@ internal static class HashFlood
         walls = walls[1..];
         Array.Sort(cpus);
         Array.Sort(walls);
-        LastRange = $"{cpus[0].TotalMilliseconds:F0}-{cpus[^1].TotalMilliseconds:F0} ms; first run {first.TotalMilliseconds:F0} ms";
-        return (result, cpus[Repeats / 2], walls[Repeats / 2]);
+        var range = $"{cpus[0].TotalMilliseconds:F0}-{cpus[^1].TotalMilliseconds:F0} ms; first run {first.TotalMilliseconds:F0} ms";
+        return (result, cpus[Repeats / 2], walls[Repeats / 2], range);
     }
 
     private static int Repeats = 5;
-    private static string LastRange = "";
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Spillway.Engine.Data;
 using Spillway.WebSockets.Json;
@@ -44,8 +45,8 @@ internal sealed class WebSocketConnection
     private const int InitialJsonBufferBytes = 1024;
     private const int RetainedJsonBufferBytes = 64 * 1024;
     // The send loop's encoding buffer and writer, reused message after message (one send loop per connection).
-    private ArrayBufferWriter<byte> _json = new(InitialJsonBufferBytes);
-    private System.Text.Json.Utf8JsonWriter? _jsonWriter;
+    private ArrayBufferWriter<byte> _json;
+    private readonly Utf8JsonWriter _jsonWriter;
     private readonly MessageReceiver _receiver;
 
     private ClientSession? _session;
@@ -67,6 +68,8 @@ internal sealed class WebSocketConnection
         _remoteAddress = remoteAddress;
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         _receiver = new MessageReceiver(options.MaxMessageSize);
+        _json = new ArrayBufferWriter<byte>(InitialJsonBufferBytes);
+        _jsonWriter = BrokerJson.CreateWriter(_json);
     }
 
     /// <summary>The request's <c>X-Application-Name</c> header values, comma-joined; empty when absent.</summary>
@@ -323,8 +326,7 @@ internal sealed class WebSocketConnection
         // A large message leaves the buffer large: let it go rather than hold it for the connection's lifetime.
         if (_json.Capacity > RetainedJsonBufferBytes) _json = new ArrayBufferWriter<byte>(InitialJsonBufferBytes);
         else _json.ResetWrittenCount();
-        if (_jsonWriter is null) _jsonWriter = BrokerJson.CreateWriter(_json);
-        else _jsonWriter.Reset(_json);
+        _jsonWriter.Reset(_json);
         try
         {
             BrokerJson.WriteDataMessage(_jsonWriter, message.Topic, message.Value);

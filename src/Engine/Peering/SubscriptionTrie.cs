@@ -68,10 +68,9 @@ internal sealed class SubscriptionTrie
         if (everyPrefix) sorted = Distinct(sorted);
         Prefixes = everyPrefix ? sorted : [];
         if (Count == 0) return;
-        var lengths = sorted.Select(p => p.Length).Distinct().Take(hashed == true ? int.MaxValue : MaxHashedLengths + 1).ToArray();
+        var lengths = sorted.Select(p => p.Length).Distinct().Order().ToArray();
         if (hashed ?? (lengths.Length <= MaxHashedLengths && sorted.Length >= MinHashedPrefixes))
         {
-            Array.Sort(lengths);
             _lengths = lengths;
             _byText = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
             for (var i = 0; i < sorted.Length; i++) _byText.TryAdd(sorted[i], i);

@@ -220,12 +220,9 @@ internal static class BrokerJson
     {
         if (data.ValueKind != JsonValueKind.Number)
             throw new BrokerJsonException($"count value must be a JSON number, got {DescribeData(data)}");
+        // NumberStyles.None refuses a sign, a point and an exponent; only a refusal looks for which it was.
         var raw = JsonMarshal.GetRawUtf8Value(data);
-        if (raw.IndexOfAny((byte)'-', (byte)'.', (byte)'e') < 0 && raw.IndexOf((byte)'E') < 0
-            && ulong.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
-        {
-            return value;
-        }
+        if (ulong.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)) return value;
         string shown = BrokerJsonText.Shorten(data.GetRawText());
         if (raw[0] == (byte)'-')
             throw new BrokerJsonException($"count value must not be negative: {shown}");
@@ -241,11 +238,7 @@ internal static class BrokerJson
         if (data.ValueKind != JsonValueKind.Number)
             throw new BrokerJsonException($"integer value must be a JSON number, got {DescribeData(data)}");
         var raw = JsonMarshal.GetRawUtf8Value(data);
-        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
-            && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-        {
-            return value;
-        }
+        if (long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)) return value;
         string shown = BrokerJsonText.Shorten(data.GetRawText());
         if (raw.IndexOf((byte)'.') >= 0)
             throw new BrokerJsonException($"integer value must be an integer without a decimal point: {shown}");
@@ -398,9 +391,9 @@ internal static class BrokerJson
     /// <summary><c>{"type":"data-message","topic":…,"@data-type":…,"data":…}</c> as UTF-8 bytes.</summary>
     public static byte[] EncodeDataMessage(string topic, Value value)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = CreateWriter(buffer)) WriteDataMessage(writer, topic, value);
-        return buffer.WrittenSpan.ToArray();
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(value);
+        return Encode((topic, value), static (writer, state) => WriteDataMessageMembers(writer, state.topic, state.value));
     }
 
     /// <summary>A writer with the encoder's options, for <see cref="WriteDataMessage"/>; reusable with <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>.</summary>
@@ -417,11 +410,16 @@ internal static class BrokerJson
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
         writer.WriteStartObject();
+        WriteDataMessageMembers(writer, topic, value);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    private static void WriteDataMessageMembers(Utf8JsonWriter writer, string topic, Value value)
+    {
         writer.WriteString(TypeProperty, DataMessageType);
         writer.WriteString(TopicProperty, topic);
         WriteValueMembers(writer, value, depth: 0);
-        writer.WriteEndObject();
-        writer.Flush();
     }
 
     /// <summary><c>{"type":"ack","endpoint":"&lt;id&gt;","version":"&lt;v&gt;"}</c> as UTF-8 bytes.</summary>
@@ -452,7 +450,7 @@ internal static class BrokerJson
     private static byte[] Encode<TState>(TState state, Action<Utf8JsonWriter, TState> writeMembers)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = CreateWriter(buffer))
         {
             writer.WriteStartObject();
             writeMembers(writer, state);
