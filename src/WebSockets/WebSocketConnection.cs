@@ -72,6 +72,12 @@ internal sealed class WebSocketConnection
         _jsonWriter = BrokerJson.CreateWriter(_json);
     }
 
+    /// <summary>
+    /// The stream under <see cref="_socket"/>, when the send loop can write its data frames there in batches (an HTTP/1.1
+    /// upgrade); null when every message goes through the WebSocket.
+    /// </summary>
+    public BatchedWriteStream? Batching { get; init; }
+
     /// <summary>The request's <c>X-Application-Name</c> header values, comma-joined; empty when absent.</summary>
     public string ApplicationHeader { get; init; } = "";
 
@@ -281,18 +287,7 @@ internal sealed class WebSocketConnection
                     if (token.IsCancellationRequested) return;
                     continue;
                 }
-                for (var i = 0; i < n; i++)
-                {
-                    var message = batch[i];
-                    batch[i] = default;
-                    var json = EncodeForClient(session, message);
-                    if (json is null) continue;
-                    if (!await SendAsync(json.Value).ConfigureAwait(false))
-                    {
-                        batch.AsSpan(i, n - i).Clear();
-                        return;
-                    }
-                }
+                if (!await SendBatchAsync(session, batch, n).ConfigureAwait(false)) return;
             }
             // The endpoint ended the session (backpressure overflow under the disconnect policy, or
             // shutdown): say why, unless we are the ones tearing it down.
@@ -337,6 +332,51 @@ internal sealed class WebSocketConnection
             _logger.LogWarning("WebSocket client {Client} ({Remote}): skipped a message on {Topic} that JSON cannot carry: {Reason}",
                 session.Id, _remoteAddress, message.Topic, e.Message);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends a batch of data messages through the single writer, taking it once for the batch; where it can
+    /// (<see cref="Batching"/>), as frames written straight to the connection in one write. False once a close frame
+    /// went out.
+    /// </summary>
+    private async Task<bool> SendBatchAsync(ClientSession session, ClientMessage[] batch, int n)
+    {
+        var token = _abort.Token;
+        await _sendLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            if (_closeSent) return false;
+            if (Batching is { } frames)
+            {
+                await frames.BeginBatchAsync(token).ConfigureAwait(false);
+                try
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (EncodeForClient(session, batch[i]) is not { } json) continue;
+                        if (!frames.TryAppendText(json.Span)) await frames.WriteTextAsync(json, token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await frames.EndBatchAsync(token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    if (EncodeForClient(session, batch[i]) is not { } json) continue;
+                    await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            batch.AsSpan(0, n).Clear(); // let the messages' values go
+            _sendLock.Release();
         }
     }
 

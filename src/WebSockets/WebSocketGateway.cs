@@ -27,9 +27,11 @@ internal sealed class WebSocketGateway(SpillwayEndpoint endpoint, WebSocketGatew
         using var slot = await new WebSocketAdmission(endpoint, _strangerWarnings).AdmitAsync(context).ConfigureAwait(false);
         if (slot is null) return;
         var remote = FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var (socket, batching) = await WebSocketUpgrade.AcceptAsync(context).ConfigureAwait(false);
+        using var _ = socket;
         var connection = new WebSocketConnection(socket, endpoint, options, logger, _strangerWarnings, remote, context.RequestAborted)
         {
+            Batching = batching,
             ApplicationHeader = context.Request.Headers[ApplicationName.Header].ToString(),
         };
         await connection.RunAsync().ConfigureAwait(false);

@@ -1,0 +1,115 @@
+using System.Net.WebSockets;
+using System.Text;
+using Spillway.Engine.Data;
+
+namespace Spillway.WebSockets.Tests;
+
+/// <summary>
+/// The send loop frames its data messages itself and writes a batch of them as one write
+/// (<see cref="BatchedWriteStream"/>); a real client must see exactly what the WebSocket would have sent.
+/// </summary>
+public class BatchedFramingTests
+{
+    [Theory]
+    [InlineData(0, new byte[] { 0x81, 0 })]
+    [InlineData(125, new byte[] { 0x81, 125 })]
+    [InlineData(126, new byte[] { 0x81, 126, 0, 126 })]
+    [InlineData(65535, new byte[] { 0x81, 126, 0xFF, 0xFF })]
+    [InlineData(65536, new byte[] { 0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0 })]
+    [InlineData(200_000, new byte[] { 0x81, 127, 0, 0, 0, 0, 0, 0x03, 0x0D, 0x40 })]
+    public void A_text_frame_header_takes_the_shortest_length_form(int length, byte[] expected)
+    {
+        var header = new byte[10];
+        var size = BatchedWriteStream.WriteHeader(header, length);
+        Assert.Equal(expected, header[..size]);
+    }
+
+    [Fact]
+    public async Task Messages_of_every_frame_length_form_arrive_whole_and_in_order_within_one_burst()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = await cluster.ConnectAsync();
+        await client.SubscribeAsync("/b/");
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
+
+        // JSON texts of exactly these lengths (the 7-bit, 16-bit and 64-bit length forms and their edges, one over
+        // the batch buffer), between runs of small ones that fill batches past the buffer many times over.
+        var overhead = Json("/b/x", "").Length;
+        int[] exactLengths = [1 + overhead, 125, 126, 65535, 65536, BatchedWriteStream.BatchBytes + 1, 200_000];
+        var expected = new List<string>();
+        var n = 0;
+        foreach (var length in exactLengths)
+        {
+            for (var i = 0; i < 500; i++) expected.Add(Json($"/b/{n++ % 10}", new string((char)('a' + i % 26), 100)));
+            expected.Add(Json("/b/x", new string('L', length - overhead)));
+            Assert.Equal(length, Encoding.UTF8.GetByteCount(expected[^1]));
+        }
+
+        foreach (var json in expected)
+        {
+            var (topic, data) = Parse(json);
+            Assert.Equal(1, cluster.Peer.Publish(topic, new StringValue(data)));
+        }
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var text = await client.ReceiveTextAsync();
+            Assert.True(expected[i] == text, $"message {i} of {expected.Count}: expected {Describe(expected[i])}, got {Describe(text)}");
+        }
+        Assert.Equal(0, cluster.ClientRows().Single().Overflows);
+    }
+
+    [Fact]
+    public async Task The_clients_keep_alive_pings_are_answered_while_batches_flow()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var socket = new ClientWebSocket();
+        // The client pings every 20 ms and aborts the connection when a pong takes over 2 s: pongs written by the
+        // server's WebSocket must get past the send loop's batches, never stuck behind or inside one.
+        socket.Options.KeepAliveInterval = TimeSpan.FromMilliseconds(20);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(2);
+        await socket.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
+        await socket.SendAsync("[\"/k/\"]"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[4096];
+        var ack = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
+
+        const int Bursts = 40, PerBurst = 2000;
+        var received = 0;
+        var reading = Task.Run(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (received < Bursts * PerBurst)
+            {
+                var r = await socket.ReceiveAsync(buffer, timeout.Token);
+                Assert.Equal(WebSocketMessageType.Text, r.MessageType);
+                Assert.True(r.EndOfMessage, "a small message arrived in pieces");
+                var expected = Json("/k/n", received.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Equal(expected, Encoding.UTF8.GetString(buffer, 0, r.Count));
+                received++;
+            }
+        });
+        for (var burst = 0; burst < Bursts; burst++)
+        {
+            for (var i = 0; i < PerBurst; i++)
+                cluster.Peer.Publish("/k/n", new StringValue((burst * PerBurst + i).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await Task.Delay(25); // pings fall between and inside the bursts
+        }
+        await reading;
+        Assert.Equal(Bursts * PerBurst, received);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        await Task.Delay(300); // a few more ping rounds on an idle connection
+        Assert.Equal(WebSocketState.Open, socket.State);
+    }
+
+    private static string Json(string topic, string data) => TestClient.DataMessage(topic, "string", $"\"{data}\"");
+
+    private static (string Topic, string Data) Parse(string json)
+    {
+        var message = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        return (message.GetProperty("topic").GetString()!, message.GetProperty("data").GetString()!);
+    }
+
+    private static string Describe(string text) => text.Length <= 80 ? text : $"{text.Length} chars starting {text[..80]}";
+}
