@@ -16,8 +16,11 @@ public sealed class NodeShutdownTests
         await File.WriteAllTextAsync(layout, $$"""
             { "tls": "off", "nodes": [ { "name": "logger", "role": "logger", "host": "127.0.0.1", "peering_port": {{ports[0]}}, "metrics_port": {{ports[1]}} } ] }
             """);
-        var node = ChildProcess.Start("logger", RepoPaths.DotnetHost,
-            [RepoPaths.SpillwayDll, "node", "--layout", layout, "--name", "logger",
+        // A signal ignored when a process starts stays ignored across exec, and a shell without job control starts
+        // background commands with SIGINT ignored (`./test.sh &` from a script): the node would then rightly never
+        // see the signal. env resets both to their defaults, so the test holds however the suite was launched.
+        var node = ChildProcess.Start("logger", "/usr/bin/env",
+            ["--default-signal=INT,TERM", RepoPaths.DotnetHost, RepoPaths.SpillwayDll, "node", "--layout", layout, "--name", "logger",
              "--exit-with-parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
             Path.Combine(workDir, "logger.log"));
         var passed = false;
