@@ -75,29 +75,36 @@ public class BatchedFramingTests
         Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
         await cluster.PeerKnowsNodeSubscriptionsAsync();
 
+        // Each burst (well inside the 8,192-message buffers) is read before the next goes out, so nothing overflows
+        // however slow the machine: every message must arrive, in order.
         const int Bursts = 40, PerBurst = 2000;
         var received = 0;
         var reading = Task.Run(async () =>
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (received < Bursts * PerBurst)
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            while (Volatile.Read(ref received) < Bursts * PerBurst)
             {
                 var r = await socket.ReceiveAsync(buffer, timeout.Token);
                 Assert.Equal(WebSocketMessageType.Text, r.MessageType);
                 Assert.True(r.EndOfMessage, "a small message arrived in pieces");
                 var expected = Json("/k/n", received.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Assert.Equal(expected, Encoding.UTF8.GetString(buffer, 0, r.Count));
-                received++;
+                Interlocked.Increment(ref received);
             }
         });
         for (var burst = 0; burst < Bursts; burst++)
         {
             for (var i = 0; i < PerBurst; i++)
                 cluster.Peer.Publish("/k/n", new StringValue((burst * PerBurst + i).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var through = (burst + 1) * PerBurst;
+            await Eventually.HoldsAsync(() => Volatile.Read(ref received) >= through || reading.IsCompleted,
+                () => $"{Volatile.Read(ref received)} of {through} received");
+            if (reading.IsCompleted) break; // failed: awaited below for its message
             await Task.Delay(25); // pings fall between and inside the bursts
         }
         await reading;
         Assert.Equal(Bursts * PerBurst, received);
+        Assert.Equal(0, cluster.ClientRows().Single().Overflows);
         Assert.Equal(WebSocketState.Open, socket.State);
         await Task.Delay(300); // a few more ping rounds on an idle connection
         Assert.Equal(WebSocketState.Open, socket.State);
