@@ -110,6 +110,49 @@ public class BatchedFramingTests
         Assert.Equal(WebSocketState.Open, socket.State);
     }
 
+    [Fact]
+    public async Task A_client_over_http2_gets_the_same_messages_sent_one_by_one()
+    {
+        // WebSockets over HTTP/2 (RFC 8441 extended CONNECT) have no upgraded stream to batch on: the gateway takes the
+        // framework's accept and sends message by message. Same messages, same order.
+        await using var cluster = await TestCluster.StartAsync(http2Only: true);
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        using var invoker = new System.Net.Http.HttpMessageInvoker(new System.Net.Http.SocketsHttpHandler());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(cluster.WebSocketUri, invoker, timeout.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, socket.HttpStatusCode); // extended CONNECT answers 200; an HTTP/1.1 upgrade 101
+        await socket.SendAsync("[\"/h2/\"]"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[300_000];
+        var ack = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
+
+        var expected = new List<string>();
+        for (var i = 0; i < 300; i++) expected.Add(Json("/h2/s", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        expected.Add(Json("/h2/large", new string('L', 100_000)));
+        foreach (var json in expected)
+        {
+            var (topic, data) = Parse(json);
+            Assert.Equal(1, cluster.Peer.Publish(topic, new StringValue(data)));
+        }
+
+        foreach (var json in expected)
+        {
+            var count = 0;
+            ValueWebSocketReceiveResult r;
+            do
+            {
+                r = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
+                count += r.Count;
+            } while (!r.EndOfMessage);
+            Assert.Equal(WebSocketMessageType.Text, r.MessageType);
+            Assert.Equal(json, Encoding.UTF8.GetString(buffer, 0, count));
+        }
+    }
+
     private static string Json(string topic, string data) => TestClient.DataMessage(topic, "string", $"\"{data}\"");
 
     private static (string Topic, string Data) Parse(string json)

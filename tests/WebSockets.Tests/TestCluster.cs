@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public Uri WebSocketUri { get; }
     public RecordingLoggerProvider Logs { get; }
 
-    public static async Task<TestCluster> StartAsync(EndpointOptions? nodeOptions = null, WebSocketGatewayOptions? gatewayOptions = null)
+    /// <param name="http2Only">Kestrel speaks only HTTP/2 (cleartext, prior knowledge), so WebSockets arrive as extended CONNECT.</param>
+    public static async Task<TestCluster> StartAsync(EndpointOptions? nodeOptions = null, WebSocketGatewayOptions? gatewayOptions = null,
+        bool http2Only = false)
     {
         var logs = new RecordingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
@@ -43,6 +46,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (http2Only) builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
