@@ -51,9 +51,9 @@ internal sealed class BatchedWriteStream(Stream connection) : Stream
     {
         await WriteHeldAsync(cancellationToken).ConfigureAwait(false);
         if (TryAppendText(utf8.Span)) return;
-        var header = new byte[MaxHeaderBytes]; // a message over the batch size: rare, and its own allocation dwarfs this
-        var length = WriteHeader(header, utf8.Length);
-        await connection.WriteAsync(header.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        // Over the batch size: its header from the (now empty) batch buffer, then the message itself.
+        var length = WriteHeader(_held, utf8.Length);
+        await connection.WriteAsync(_held.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         await connection.WriteAsync(utf8, cancellationToken).ConfigureAwait(false);
     }
 

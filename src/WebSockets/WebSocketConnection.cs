@@ -347,29 +347,20 @@ internal sealed class WebSocketConnection
         try
         {
             if (_closeSent) return false;
-            if (Batching is { } frames)
-            {
-                await frames.BeginBatchAsync(token).ConfigureAwait(false);
-                try
-                {
-                    for (var i = 0; i < n; i++)
-                    {
-                        if (EncodeForClient(session, batch[i]) is not { } json) continue;
-                        if (!frames.TryAppendText(json.Span)) await frames.WriteTextAsync(json, token).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    await frames.EndBatchAsync(token).ConfigureAwait(false);
-                }
-            }
-            else
+            var frames = Batching;
+            if (frames is not null) await frames.BeginBatchAsync(token).ConfigureAwait(false);
+            try
             {
                 for (var i = 0; i < n; i++)
                 {
                     if (EncodeForClient(session, batch[i]) is not { } json) continue;
-                    await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
+                    if (frames is null) await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
+                    else if (!frames.TryAppendText(json.Span)) await frames.WriteTextAsync(json, token).ConfigureAwait(false);
                 }
+            }
+            finally
+            {
+                if (frames is not null) await frames.EndBatchAsync(token).ConfigureAwait(false);
             }
             return true;
         }

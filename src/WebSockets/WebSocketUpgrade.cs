@@ -47,6 +47,6 @@ internal static class WebSocketUpgrade
         return (socket, stream);
     }
 
-    internal static string AcceptToken(string key) =>
+    private static string AcceptToken(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key.Trim() + AcceptGuid)));
 }

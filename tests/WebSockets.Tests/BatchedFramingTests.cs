@@ -28,9 +28,7 @@ public class BatchedFramingTests
     public async Task Messages_of_every_frame_length_form_arrive_whole_and_in_order_within_one_burst()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/b/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/b/");
 
         // JSON texts of exactly these lengths (the 7-bit, 16-bit and 64-bit length forms and their edges, one over
         // the batch buffer), between runs of small ones that fill batches past the buffer many times over.
@@ -69,11 +67,8 @@ public class BatchedFramingTests
         socket.Options.KeepAliveInterval = TimeSpan.FromMilliseconds(20);
         socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(2);
         await socket.ConnectAsync(cluster.WebSocketUri, CancellationToken.None);
-        await socket.SendAsync("[\"/k/\"]"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        await SubscribeAsync(cluster, socket, "/k/", CancellationToken.None);
         var buffer = new byte[4096];
-        var ack = await socket.ReceiveAsync(buffer, CancellationToken.None);
-        Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
 
         // Each burst (well inside the 8,192-message buffers) is read before the next goes out, so nothing overflows
         // however slow the machine: every message must arrive, in order.
@@ -124,11 +119,8 @@ public class BatchedFramingTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(cluster.WebSocketUri, invoker, timeout.Token);
         Assert.Equal(System.Net.HttpStatusCode.OK, socket.HttpStatusCode); // extended CONNECT answers 200; an HTTP/1.1 upgrade 101
-        await socket.SendAsync("[\"/h2/\"]"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        await SubscribeAsync(cluster, socket, "/h2/", timeout.Token);
         var buffer = new byte[300_000];
-        var ack = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
 
         var expected = new List<string>();
         for (var i = 0; i < 300; i++) expected.Add(Json("/h2/s", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -151,6 +143,16 @@ public class BatchedFramingTests
             Assert.Equal(WebSocketMessageType.Text, r.MessageType);
             Assert.Equal(json, Encoding.UTF8.GetString(buffer, 0, count));
         }
+    }
+
+    /// <summary>For a client set up by hand: sends its subscription list, reads the ack, waits until the peer routes the topic to the node.</summary>
+    private static async Task SubscribeAsync(TestCluster cluster, ClientWebSocket socket, string topic, CancellationToken token)
+    {
+        await socket.SendAsync(Encoding.UTF8.GetBytes($"[\"{topic}\"]"), WebSocketMessageType.Text, true, token);
+        var buffer = new byte[4096];
+        var ack = await socket.ReceiveAsync(buffer, token);
+        Assert.Contains("\"ack\"", Encoding.UTF8.GetString(buffer, 0, ack.Count));
+        await cluster.PeerKnowsNodeSubscriptionsAsync();
     }
 
     private static string Json(string topic, string data) => TestClient.DataMessage(topic, "string", $"\"{data}\"");

@@ -49,9 +49,7 @@ public class BrokerInteropTests
     public async Task A_client_receives_every_value_in_the_exact_spelling_brokers_decoder_reads()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/out/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/out/");
 
         foreach (var row in PeerValuesAsClientJson)
             Assert.Equal(1, cluster.Peer.Publish("/out/" + (string)row[0], PeerValues[(string)row[0]]));

@@ -37,9 +37,7 @@ public class HandshakeTests
     public async Task A_peers_publish_reaches_the_client_as_the_exact_json()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/topic/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/topic/");
 
         Assert.Equal(1, cluster.Peer.Publish("/topic/a", new CountValue(42)));
         cluster.Peer.Publish("/other/b", new CountValue(1)); // not subscribed: never arrives

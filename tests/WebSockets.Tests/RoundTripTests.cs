@@ -99,9 +99,7 @@ public class RoundTripTests
         await using var cluster = await TestCluster.StartAsync();
         var echoed = new ConcurrentDictionary<int, Value>();
         using var subscription = cluster.Peer.Subscribe("/echo/", (topic, value) => echoed[int.Parse(topic["/echo/".Length..])] = value);
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/values/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/values/");
         await cluster.NodeKnowsPeerSubscriptionsAsync();
 
         // The client echoes every received message unchanged but for the topic.
@@ -127,9 +125,7 @@ public class RoundTripTests
     public async Task Messages_around_a_large_one_arrive_exactly_through_the_reused_encoding_buffer()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/r/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/r/");
         var large = new string('x', 200_000); // grows the send loop's buffer past what it keeps
 
         cluster.Peer.Publish("/r/a", new CountValue(1));
@@ -147,9 +143,7 @@ public class RoundTripTests
     public async Task A_value_json_cannot_carry_is_skipped_with_a_log_line_and_later_messages_flow()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = await cluster.ConnectAsync();
-        await client.SubscribeAsync("/r/");
-        await cluster.PeerKnowsNodeSubscriptionsAsync();
+        var client = await cluster.ConnectSubscribedAsync("/r/");
 
         cluster.Peer.Publish("/r/nan", new RealValue(double.NaN));
         cluster.Peer.Publish("/r/inf", new VectorValue(new RealValue(double.PositiveInfinity)));

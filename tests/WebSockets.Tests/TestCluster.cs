@@ -72,6 +72,18 @@ internal sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// A client subscribed to <paramref name="topics"/> (its ack read), once the peer routes those topics to the node:
+    /// what the peer publishes on them from now on reaches the client.
+    /// </summary>
+    public async Task<TestClient> ConnectSubscribedAsync(params string[] topics)
+    {
+        var client = await ConnectAsync();
+        await client.SubscribeAsync(topics);
+        await PeerKnowsNodeSubscriptionsAsync();
+        return client;
+    }
+
     /// <summary>The rows of the node's attached clients, copied.</summary>
     public PeeringStats[] ClientRows()
     {

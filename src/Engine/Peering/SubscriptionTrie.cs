@@ -36,9 +36,9 @@ internal sealed class SubscriptionTrie
 
     private readonly Node _root = new();
 
-    // When hashed: the distinct prefix lengths in ascending order, and each prefix's position in Prefixes (0 without everyPrefix).
+    // When hashed: the distinct prefix lengths in ascending order (empty for the trie), and each prefix's position in
+    // Prefixes (0 without everyPrefix), looked up by span.
     private readonly int[] _lengths = [];
-    private readonly Dictionary<string, int>? _byText;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     internal sealed class Node
@@ -72,9 +72,9 @@ internal sealed class SubscriptionTrie
         if (hashed ?? (lengths.Length <= MaxHashedLengths && sorted.Length >= MinHashedPrefixes))
         {
             _lengths = lengths;
-            _byText = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
-            for (var i = 0; i < sorted.Length; i++) _byText.TryAdd(sorted[i], i);
-            _lookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
+            var byText = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
+            for (var i = 0; i < sorted.Length; i++) byText.TryAdd(sorted[i], i);
+            _lookup = byText.GetAlternateLookup<ReadOnlySpan<char>>();
             return;
         }
         // Iterative: the chain of nodes may be as deep as a frame allows, far deeper than the call stack.
@@ -140,7 +140,7 @@ internal sealed class SubscriptionTrie
     public bool Matches(string topic)
     {
         if (Count == 0) return false;
-        if (_byText is not null)
+        if (IsHashed)
         {
             foreach (var length in _lengths)
             {
@@ -188,7 +188,7 @@ internal sealed class SubscriptionTrie
     public MatchEnumerator EnumerateMatches(string topic) => new(Count == 0 ? null : this, topic);
 
     /// <summary>Whether this set matches by hashing (few distinct lengths) rather than by walking the trie.</summary>
-    internal bool IsHashed => _byText is not null;
+    internal bool IsHashed => _lengths.Length > 0; // a hashed set has at least one prefix, so one length
 
     /// <summary>Walks a topic down the trie, yielding each terminal passed; a struct so a publish allocates nothing.</summary>
     public struct MatchEnumerator
