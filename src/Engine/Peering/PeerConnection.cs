@@ -45,6 +45,9 @@ internal sealed class PeerConnection : RemoteSubscriber
 
     public SendBuffer<byte[]> Buffer { get; }
 
+    /// <summary>The topics this peering received lately, decoded once (the read loop's alone).</summary>
+    internal TopicCache ReceivedTopics { get; } = new();
+
     /// <summary>Heartbeats: what this peering last heard from the remote, and the timer that sends and checks.</summary>
     internal PeeringLiveness Liveness { get; }
 

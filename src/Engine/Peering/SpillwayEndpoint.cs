@@ -457,7 +457,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>A data frame arrived from a peer: local subscribers and matching clients get it; peers do not (no forwarding).</summary>
     void IPeerHost.DeliverFromPeer(PeerConnection from, ReadOnlySpan<byte> body)
     {
-        var (topic, value) = FrameCodec.DecodeData(body);
+        var (topic, value) = FrameCodec.DecodeData(body, from.ReceivedTopics);
         DeliverLocally(topic, value, from.Id);
         byte[]? unused = null;
         foreach (var subscriber in _registry.Subscribers)

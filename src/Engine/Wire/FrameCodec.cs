@@ -92,10 +92,11 @@ internal static class FrameCodec
         return subscriptions;
     }
 
-    public static (string Topic, Value Value) DecodeData(ReadOnlySpan<byte> body)
+    /// <summary>Decodes a data frame body; <paramref name="topics"/> (one per peering, used by its read loop only) spares decoding a topic seen lately.</summary>
+    public static (string Topic, Value Value) DecodeData(ReadOnlySpan<byte> body, TopicCache? topics = null)
     {
         var reader = new WireReader(body);
-        var topic = reader.ReadString();
+        var topic = topics is null ? reader.ReadString() : reader.ReadTopic(topics);
         var value = ValueCodec.Read(ref reader);
         ExpectEnd(ref reader, "data");
         return (topic, value);

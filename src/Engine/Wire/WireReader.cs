@@ -70,15 +70,42 @@ internal ref struct WireReader
     public string ReadString()
     {
         int start = _position;
+        var bytes = ReadStringBytes();
+        return bytes.IsEmpty ? string.Empty : Decode(bytes, start);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadString"/>, for a data frame's topic: a topic this peering received lately comes from
+    /// <paramref name="topics"/> (compared, not decoded or allocated again); a new one is decoded and remembered.
+    /// </summary>
+    public string ReadTopic(TopicCache topics)
+    {
+        int start = _position;
+        var bytes = ReadStringBytes();
+        if (bytes.IsEmpty) return string.Empty;
+        if (topics.TryGet(bytes, out var topic)) return topic;
+        topic = Decode(bytes, start);
+        topics.Add(bytes, topic);
+        return topic;
+    }
+
+    private ReadOnlySpan<byte> ReadStringBytes()
+    {
+        int start = _position;
         uint length = ReadVarUInt32();
         if (length > (uint)Remaining)
             throw new WireFormatException(
                 $"truncated frame: string at offset {start} declares {length} bytes, {Remaining} left");
         var bytes = _source.Slice(_position, (int)length);
+        _position += (int)length;
+        return bytes;
+    }
+
+    private static string Decode(ReadOnlySpan<byte> bytes, int start)
+    {
         if (!Utf8.IsValid(bytes))
             throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
-        _position += (int)length;
-        return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes);
+        return Encoding.UTF8.GetString(bytes);
     }
 
     public ReadOnlySpan<byte> ReadBytes(int count)

@@ -407,9 +407,20 @@ public class ValueCodecTests
     [InlineData("07 03 ED A0 80")]       // UTF-16 surrogate encoded in UTF-8
     [InlineData("07 02 E2 82")]          // truncated sequence inside the declared length
     [InlineData("08 04 F4 90 80 80")]    // code point above U+10FFFF, in an enum
+    [InlineData("07 02 61 E9")]          // Latin-1 "a\u00e9" after ASCII
     public void Invalid_utf8_is_rejected(string hex)
     {
         Assert.Contains("invalid UTF-8", DecodeFails(Hex(hex)).Message);
+    }
+
+    [Theory]
+    [InlineData("07 03 616263", "abc")]                      // ASCII: one char per byte
+    [InlineData("07 03 61 C3A9", "a\u00e9")]                 // two-byte sequence after ASCII
+    [InlineData("07 07 E282AC F09F9880", "\u20ac\U0001F600")] // three and four bytes (a surrogate pair in UTF-16)
+    [InlineData("07 02 007F", "\u0000\u007f")]              // the ASCII range's ends
+    public void Strings_decode_to_their_exact_characters(string hex, string expected)
+    {
+        Assert.Equal(new StringValue(expected), Decode(Hex(hex)));
     }
 
     [Theory]
