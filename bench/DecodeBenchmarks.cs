@@ -10,9 +10,10 @@ namespace Spillway.Bench;
 
 /// <summary>
 /// Receive-side cost of one data frame (topic + string value), as a peering's read loop decodes it: <see cref="Decode"/>
-/// through the peering's topic cache, against <see cref="ValidateThenTranscode"/>, the BASELINE:
-/// the earlier decoder (validate the UTF-8, then count and transcode it; the topic decoded and allocated every time).
-/// 64 B and 1 KiB ASCII payloads (the quick set's shapes) and a 1 KiB payload with non-ASCII text.
+/// (the peering's topic cache; ASCII checked and widened; other text validated and transcoded in one pass), against
+/// <see cref="ValidateThenTranscode"/>, the BASELINE: the earlier decoder (validate the UTF-8, then count and transcode
+/// it, three passes; the topic decoded and allocated every time). 64 B and 1 KiB ASCII payloads (the quick set's
+/// shapes) and a 1 KiB payload of French text with euro signs (two- and three-byte sequences between ASCII).
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
@@ -101,11 +102,30 @@ internal ref struct WireReader
         return bytes;
     }
 
+    private const int StackChars = 256;
+
     private static string Decode(ReadOnlySpan<byte> bytes, int start)
     {
-        if (!Utf8.IsValid(bytes))
-            throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
-        return Encoding.UTF8.GetString(bytes);
+        // ASCII (topics, most payloads): one char per byte, so a vectorised check and a widening copy into the string.
+        if (Ascii.IsValid(bytes)) return Encoding.Latin1.GetString(bytes);
+        // Other text: one pass that validates while it transcodes (into scratch, then copied into the string) instead
+        // of validating, counting and transcoding in three, each of them byte by byte for such text. UTF-8 never
+        // yields more UTF-16 chars than it has bytes, so scratch of bytes.Length chars is enough.
+        char[]? rented = null;
+        var scratch = bytes.Length <= StackChars
+            ? stackalloc char[StackChars]
+            : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
+        try
+        {
+            var status = Utf8.ToUtf16(bytes, scratch, out _, out var written, replaceInvalidSequences: false);
+            if (status != OperationStatus.Done)
+                throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
+            return new string(scratch[..written]);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
     }
 
     public ReadOnlySpan<byte> ReadBytes(int count)

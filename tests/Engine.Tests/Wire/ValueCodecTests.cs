@@ -424,6 +424,20 @@ public class ValueCodecTests
     }
 
     [Theory]
+    [InlineData(1)]     // decoded on the stack
+    [InlineData(128)]   // 256 bytes: the largest decoded on the stack
+    [InlineData(129)]   // 258 bytes: decoded in a rented buffer
+    [InlineData(5000)]
+    public void Long_non_ascii_strings_decode_exactly_and_one_bad_byte_rejects_them(int repeats)
+    {
+        var text = string.Concat(Enumerable.Repeat("\u00e9", repeats)); // two bytes each in UTF-8
+        Assert.Equal(new StringValue(text), RoundTrip(new StringValue(text)));
+        var encoded = Encode(new StringValue(text));
+        encoded[^1] = 0xFF; // the last é's continuation byte
+        Assert.Contains("invalid UTF-8", DecodeFails(encoded).Message);
+    }
+
+    [Theory]
     [InlineData("07 05 6162")]
     [InlineData("07 FFFFFFFF0F 61")]
     public void String_length_beyond_remaining_is_rejected(string hex)
