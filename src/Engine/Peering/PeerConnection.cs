@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -198,12 +199,14 @@ internal sealed class PeerConnection : RemoteSubscriber
     {
         var token = _stop.Token;
         var batch = new byte[_host.DrainBatchSize][];
-        var chunk = new byte[WriteChunkSize];
         try
         {
             while (!token.IsCancellationRequested)
             {
                 await Buffer.WaitForDataAsync(token).ConfigureAwait(false);
+                // The write chunk is held only while there is something to send: an idle peering holds none.
+                // On a failed write it is left to the GC, never returned while the socket might still read it.
+                var chunk = ArrayPool<byte>.Shared.Rent(WriteChunkSize);
                 while (!token.IsCancellationRequested)
                 {
                     var used = 0;
@@ -223,6 +226,7 @@ internal sealed class PeerConnection : RemoteSubscriber
                     if (used > 0) await _stream.WriteAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
                     if (n == 0 && used == 0) break;
                 }
+                ArrayPool<byte>.Shared.Return(chunk);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }
