@@ -8,9 +8,9 @@ namespace Spillway.Engine.Wire;
 /// <remarks>
 /// A handful of slots, picked by a hash of the topic's length and last four bytes (where topics under one prefix
 /// differ): a few topics interleaved (a Zeek node's logs, events and metrics) mostly keep a slot each; a new topic
-/// replaces the one in its slot. The memory is bounded by
-/// <see cref="Slots"/> topics of at most <see cref="MaxTopicBytes"/> bytes whatever the remote sends; a longer topic
-/// is decoded every time. A hit returns the very string decoded before, which is immutable, so sharing it is safe.
+/// replaces the one in its slot. The memory is bounded by <see cref="Slots"/> topics of at most
+/// <see cref="MaxTopicBytes"/> bytes whatever the remote sends; a longer topic is decoded every time. A hit returns
+/// the very string decoded before, which is immutable, so sharing it is safe.
 /// </remarks>
 internal sealed class TopicCache
 {

@@ -11,6 +11,9 @@ namespace Spillway.Engine.Wire;
 /// </summary>
 internal ref struct WireReader
 {
+    private const int StackChars = 256;
+    private const int MaxScratchChars = 64 * 1024;
+
     private readonly ReadOnlySpan<byte> _source;
     private int _position;
 
@@ -102,12 +105,18 @@ internal ref struct WireReader
         return bytes;
     }
 
-    private const int StackChars = 256;
-
     private static string Decode(ReadOnlySpan<byte> bytes, int start)
     {
         // ASCII (topics, most payloads): one char per byte, so a vectorised check and a widening copy into the string.
         if (Ascii.IsValid(bytes)) return Encoding.Latin1.GetString(bytes);
+        // Scratch for a string this long would stay in the shared pool after it (a peer could park 32 MB there with
+        // one 16 MiB frame): validate, then let the encoding count and transcode, as before.
+        if (bytes.Length > MaxScratchChars)
+        {
+            if (!Utf8.IsValid(bytes))
+                throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
+            return Encoding.UTF8.GetString(bytes);
+        }
         // Other text: one pass that validates while it transcodes (into scratch, then copied into the string) instead
         // of validating, counting and transcoding in three, each of them byte by byte for such text. UTF-8 never
         // yields more UTF-16 chars than it has bytes, so scratch of bytes.Length chars is enough.

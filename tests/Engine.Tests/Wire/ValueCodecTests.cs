@@ -428,6 +428,8 @@ public class ValueCodecTests
     [InlineData(128)]   // 256 bytes: the largest decoded on the stack
     [InlineData(129)]   // 258 bytes: decoded in a rented buffer
     [InlineData(5000)]
+    [InlineData(32_768)] // 65,536 bytes: the largest decoded in one pass
+    [InlineData(32_769)] // 65,538 bytes: validated, then transcoded, with no pooled scratch
     public void Long_non_ascii_strings_decode_exactly_and_one_bad_byte_rejects_them(int repeats)
     {
         var text = string.Concat(Enumerable.Repeat("\u00e9", repeats)); // two bytes each in UTF-8
