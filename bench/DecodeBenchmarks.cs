@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using Spillway.Engine.Data;
 using Spillway.Engine.Wire;
 
@@ -15,16 +13,10 @@ namespace Spillway.Bench;
 /// it, three passes; the topic decoded and allocated every time). 64 B and 1 KiB ASCII payloads (the quick set's
 /// shapes) and a 1 KiB payload of French text with euro signs (two- and three-byte sequences between ASCII).
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(ShortJobConfig))]
 [MemoryDiagnoser]
 public class DecodeBenchmarks
 {
-    private sealed class Config : ManualConfig
-    {
-        public Config() =>
-            AddJob(Job.Default.WithId("Short").WithToolchain(BenchProjectGenerator.Toolchain).WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10));
-    }
-
     [Params("64 B", "1 KiB", "1 KiB non-ASCII")]
     public string Payload { get; set; } = "";
 
@@ -46,12 +38,11 @@ public class DecodeBenchmarks
     [Benchmark(Baseline = true)]
     public int ValidateThenTranscode()
     {
-        // BASELINE: the earlier WireReader.ReadString, for the topic and the string value (tag 0x07).
-        ReadOnlySpan<byte> body = _body;
-        var topic = ReadString(ref body);
-        if (body[0] != (byte)ValueKind.String) throw new InvalidOperationException("not a string value");
-        body = body[1..];
-        var value = new StringValue(ReadString(ref body));
+        // BASELINE: the earlier WireReader.ReadString (validate, then count and transcode), for the topic and the string value.
+        var reader = new WireReader(_body);
+        var topic = ReadString(ref reader);
+        if (reader.ReadByte() != (byte)ValueKind.String) throw new InvalidOperationException("not a string value");
+        var value = new StringValue(ReadString(ref reader));
         return topic.Length + value.Value.Length;
     }
 
@@ -62,21 +53,10 @@ public class DecodeBenchmarks
         return topic.Length + ((StringValue)value).Value.Length;
     }
 
-    private static string ReadString(ref ReadOnlySpan<byte> source)
+    private static string ReadString(ref WireReader reader)
     {
-        var length = 0;
-        var shift = 0;
-        int b;
-        var at = 0;
-        do
-        {
-            b = source[at++];
-            length |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b >= 0x80);
-        var bytes = source.Slice(at, length);
+        var bytes = reader.ReadBytes((int)reader.ReadVarUInt32());
         if (!Utf8.IsValid(bytes)) throw new InvalidOperationException("invalid UTF-8");
-        source = source[(at + length)..];
         return Encoding.UTF8.GetString(bytes);
     }
 }

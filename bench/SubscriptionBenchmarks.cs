@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
@@ -16,16 +14,10 @@ namespace Spillway.Bench;
 /// <see cref="LocalHit"/> measure the same against N local subscriptions (<c>Subscribe</c> on the node itself, one handler
 /// each) on an endpoint with nothing else attached: the publish walks the local prefix index and calls one handler.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(ShortJobConfig))]
 [MemoryDiagnoser]
 public class SubscriptionBenchmarks
 {
-    private sealed class Config : ManualConfig
-    {
-        public Config() =>
-            AddJob(Job.Default.WithId("Short").WithToolchain(BenchProjectGenerator.Toolchain).WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10));
-    }
-
     [Params(10, 1_000, 100_000)]
     public int Prefixes { get; set; }
 

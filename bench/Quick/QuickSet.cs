@@ -90,7 +90,7 @@ internal static class QuickSet
                     var rs = results[(system, payload)];
                     var rates = rs.Select(r => r.MsgsPerSecond).ToList();
                     var median = Stats.Median(rates);
-                    var verdict = system == "spillway" ? "" : Verdict($"spillway {Stats.Against(ours / median, x => x >= target, 2)}x", ours / median >= target, $">= {target}x");
+                    var verdict = system == "spillway" ? "" : Verdict(ours / median, x => x >= target, $">= {target}x", f => $"spillway {f}x", 2);
                     table.Add($"throughput {payload} B, msgs/s", system, Stats.Rate(median), Stats.Spread(rates, Stats.Rate), Lost(rs), verdict);
                 }
             }
@@ -101,7 +101,7 @@ internal static class QuickSet
             var kib = results.TryGetValue(("spillway", 1024), out var k) ? Stats.Median(k.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
             var fraction = kib * frame / rawMedian;
             table.Add($"1 KiB throughput as bytes/s ({frame} B frames)", "spillway", Stats.Bytes(kib * frame) + "/s", $"payload {Stats.Bytes(kib * 1024)}/s", "",
-                Verdict($"{Stats.Against(fraction * 100, x => x >= 75)}% of raw", fraction >= 0.75, ">= 75%"));
+                Verdict(fraction * 100, x => x >= 75, ">= 75%", f => $"{f}% of raw"));
         }
 
         if (only.Contains("latency"))
@@ -118,7 +118,7 @@ internal static class QuickSet
                     Progress($"latency {system,-8} at {Stats.Rate(rate)}msgs/s offered ({Stats.Rate(r.SentPerSecond)}/s sent): p50 {Stats.F(r.P50)} us, p99 {Stats.F(r.P99)} us, p99.9 {Stats.F(r.P999)} us, max {Stats.F(r.Max)} us, {r.Samples:N0} samples, lost {r.Lost:N0}");
                     var sustained = r.SentPerSecond >= 0.95 * rate && r.Lost == 0;
                     var verdict = system == "nats" && rate == 100_000
-                        ? Verdict($"spillway p99 {Stats.Against(p99[("spillway", rate)] / r.P99, x => x <= 1, 2)}x nats", p99[("spillway", rate)] <= r.P99, "<= 1x")
+                        ? Verdict(p99[("spillway", rate)] / r.P99, x => x <= 1, "<= 1x", f => $"spillway p99 {f}x nats", 2)
                         : "";
                     if (!sustained) verdict = ("not sustained; " + verdict).TrimEnd(' ', ';');
                     table.Add($"latency @{Stats.Rate(rate)}msgs/s p50 (p99 / p99.9) us", system, Stats.F(r.P50),
@@ -172,7 +172,7 @@ internal static class QuickSet
                     if (exporter == MetricsExporterKind.OpenTelemetry) otel.Add(r);
                     var name = exporter == MetricsExporterKind.OpenTelemetry ? "opentelemetry (default)" : "prometheus-net";
                     Progress($"scrape {peers,5} peers {name}: {Stats.F(r.Milliseconds, 2)} ms, {r.Bytes:N0} B, {Stats.Bytes(r.AllocatedBytes)} allocated, {r.Series} of {r.ExpectedSeries} series served");
-                    var verdict = peers == 1000 && exporter == MetricsExporterKind.OpenTelemetry ? Verdict($"{Stats.Against(r.Milliseconds, x => x < 3, 2)} ms", r.Milliseconds < 3, "< 3 ms") : "";
+                    var verdict = peers == 1000 && exporter == MetricsExporterKind.OpenTelemetry ? Verdict(r.Milliseconds, x => x < 3, "< 3 ms", f => $"{f} ms", 2) : "";
                     if (r.Series != r.ExpectedSeries) verdict = ($"SERVED {r.Series} of {r.ExpectedSeries} series; " + verdict).TrimEnd(' ', ';');
                     table.Add($"scrape {peers} peers ({r.ExpectedSeries} series), ms", name, Stats.F(r.Milliseconds, 2),
                         $"min {Stats.F(r.MinMilliseconds, 2)}, cpu {Stats.F(r.CpuMilliseconds, 2)}; {Stats.Bytes(r.Bytes)}, {Stats.Bytes(r.AllocatedBytes)} alloc, {Stats.F(r.Milliseconds * 1e6 / r.Series, 0)} ns/series", "", verdict);
@@ -180,7 +180,7 @@ internal static class QuickSet
             // Linear in series: the cost per series at 10,000 peers within 2x of that at 1,000.
             var (k1, k10) = (otel.First(r => r.Peers == 1000), otel.First(r => r.Peers == 10_000));
             var growth = (k10.Milliseconds / k10.Series) / (k1.Milliseconds / k1.Series);
-            table.Add("scrape growth 1k -> 10k peers: per-series cost ratio", "opentelemetry (default)", Stats.F(growth, 2), "", "", Verdict($"{Stats.Against(growth, x => x <= 2, 2)}x", growth <= 2, "linear (<= 2x)"));
+            table.Add("scrape growth 1k -> 10k peers: per-series cost ratio", "opentelemetry (default)", Stats.F(growth, 2), "", "", Verdict(growth, x => x <= 2, "linear (<= 2x)", f => $"{f}x", 2));
         }
 
         // Hooks for measurements whose features are being built now.
@@ -196,7 +196,7 @@ internal static class QuickSet
             var peering = peering64 ?? double.NaN;
             var (to, from) = (Stats.Median(toClient), Stats.Median(fromClient));
             table.Add("websocket 64 B: peer -> one JSON client, msgs/s", "spillway", Stats.Rate(to), Stats.Spread(toClient, Stats.Rate), "",
-                double.IsNaN(peering) ? "peering path not measured (add throughput)" : Verdict($"{Stats.Against(to / peering * 100, x => x >= 25)}% of peering", to >= 0.25 * peering, ">= 25%"));
+                double.IsNaN(peering) ? "peering path not measured (add throughput)" : Verdict(to / peering * 100, x => x >= 25, ">= 25%", f => $"{f}% of peering"));
             table.Add("websocket 64 B: JSON client -> peer, msgs/s", "spillway", Stats.Rate(from), Stats.Spread(fromClient, Stats.Rate), "",
                 double.IsNaN(peering) ? "" : $"{Stats.F(from / peering * 100)}% of peering");
             loads.Add(LoadAverage());
@@ -258,7 +258,7 @@ internal static class QuickSet
                 var median = Stats.Median(tput[mode]);
                 table.Add("TLS: throughput 1024 B, msgs/s", mode == "spillway" ? "spillway plaintext" : "spillway mutual TLS 1.3", Stats.Rate(median),
                     Stats.Spread(tput[mode], Stats.Rate), "",
-                    mode == "spillway" ? "" : Verdict($"{Stats.Against(median / plain * 100, x => x >= 50)}% of plaintext", median >= 0.5 * plain, ">= 50%"));
+                    mode == "spillway" ? "" : Verdict(median / plain * 100, x => x >= 50, ">= 50%", f => $"{f}% of plaintext"));
             }
             foreach (var rate in TlsRates)
             {
@@ -291,6 +291,11 @@ internal static class QuickSet
         rs.Sum(r => r.Lost) == 0 ? "0" : $"{rs.Sum(r => r.Lost):N0} of {rs.Sum(r => r.Published):N0}";
 
     private static string Verdict(string figure, bool met, string target) => $"{figure} (target {target}: {(met ? "met" : "MISSED")})";
+
+    /// <summary>A verdict on <paramref name="value"/> alone: <paramref name="met"/> decides it, and the figure shows the value
+    /// with the decimals it takes not to round across the target (<see cref="Stats.Against"/>).</summary>
+    private static string Verdict(double value, Func<double, bool> met, string target, Func<string, string> figure, int digits = 1) =>
+        Verdict(figure(Stats.Against(value, met, digits)), met(value), target);
 
     private static double LoadAverage()
     {

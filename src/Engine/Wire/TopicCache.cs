@@ -17,30 +17,23 @@ internal sealed class TopicCache
     internal const int Slots = 16;
     internal const int MaxTopicBytes = 256;
 
-    private readonly byte[]?[] _utf8 = new byte[]?[Slots];
-    private readonly string?[] _topics = new string?[Slots];
+    // Each slot: the topic's UTF-8 bytes and the string decoded from them (both null while the slot is empty).
+    private readonly (byte[]? Utf8, string? Topic)[] _slots = new (byte[]?, string?)[Slots];
 
     /// <summary>The string decoded before from exactly these bytes, if they are still remembered.</summary>
     public bool TryGet(ReadOnlySpan<byte> utf8, out string topic)
     {
-        var slot = SlotOf(utf8);
-        var known = _utf8[slot];
-        if (known is not null && utf8.SequenceEqual(known))
-        {
-            topic = _topics[slot]!;
-            return true;
-        }
-        topic = null!;
-        return false;
+        var (known, decoded) = _slots[SlotOf(utf8)];
+        var hit = known is not null && utf8.SequenceEqual(known);
+        topic = hit ? decoded! : null!;
+        return hit;
     }
 
     /// <summary>Remembers <paramref name="topic"/>, decoded and validated from <paramref name="utf8"/>.</summary>
     public void Add(ReadOnlySpan<byte> utf8, string topic)
     {
         if (utf8.IsEmpty || utf8.Length > MaxTopicBytes) return;
-        var slot = SlotOf(utf8);
-        _utf8[slot] = utf8.ToArray();
-        _topics[slot] = topic;
+        _slots[SlotOf(utf8)] = (utf8.ToArray(), topic);
     }
 
     internal static int SlotOf(ReadOnlySpan<byte> utf8)

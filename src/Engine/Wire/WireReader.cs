@@ -109,26 +109,28 @@ internal ref struct WireReader
     {
         // ASCII (topics, most payloads): one char per byte, so a vectorised check and a widening copy into the string.
         if (Ascii.IsValid(bytes)) return Encoding.Latin1.GetString(bytes);
+        if (bytes.Length <= MaxScratchChars) return TranscodeOnce(bytes, start);
         // Scratch for a string this long would stay in the shared pool after it (a peer could park 32 MB there with
-        // one 16 MiB frame): validate, then let the encoding count and transcode, as before.
-        if (bytes.Length > MaxScratchChars)
-        {
-            if (!Utf8.IsValid(bytes))
-                throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
-            return Encoding.UTF8.GetString(bytes);
-        }
-        // Other text: one pass that validates while it transcodes (into scratch, then copied into the string) instead
-        // of validating, counting and transcoding in three, each of them byte by byte for such text. UTF-8 never
-        // yields more UTF-16 chars than it has bytes, so scratch of bytes.Length chars is enough.
+        // one 16 MiB frame): validate, then let the encoding count and transcode.
+        if (!Utf8.IsValid(bytes)) throw InvalidUtf8(start);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// One pass that validates while it transcodes (into scratch, then copied into the string), instead of validating,
+    /// counting and transcoding in three, each byte by byte for text that is not ASCII. UTF-8 never yields more UTF-16
+    /// chars than it has bytes, so scratch of bytes.Length chars is enough.
+    /// </summary>
+    private static string TranscodeOnce(ReadOnlySpan<byte> bytes, int start)
+    {
         char[]? rented = null;
         var scratch = bytes.Length <= StackChars
             ? stackalloc char[StackChars]
             : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
         try
         {
-            var status = Utf8.ToUtf16(bytes, scratch, out _, out var written, replaceInvalidSequences: false);
-            if (status != OperationStatus.Done)
-                throw new WireFormatException($"invalid UTF-8 in string at offset {start}");
+            if (Utf8.ToUtf16(bytes, scratch, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+                throw InvalidUtf8(start);
             return new string(scratch[..written]);
         }
         finally
@@ -136,6 +138,8 @@ internal ref struct WireReader
             if (rented is not null) ArrayPool<char>.Shared.Return(rented);
         }
     }
+
+    private static WireFormatException InvalidUtf8(int start) => new($"invalid UTF-8 in string at offset {start}");
 
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
