@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Spillway.Engine.Wire;
 
@@ -12,12 +13,18 @@ namespace Spillway.Engine.Peering;
 /// declared length alone: a header announcing 16 MiB costs nothing until 16 MiB are really sent. A declared
 /// length above <see cref="MaxFrameSize"/> is refused at once; before the hello exchange completes that limit
 /// is the small handshake budget, raised with <see cref="MaxFrameSize"/> once the remote is a known peer.
+/// <para>
+/// When it holds nothing, the reader holds no buffer either: it gives its buffer back to the shared pool and waits
+/// for data with a zero-byte read (sockets and TLS streams complete one when bytes arrive, without a buffer),
+/// then rents one to read into. An idle peering therefore costs no receive buffer, as in Kestrel's socket
+/// transport, for one more non-blocking read each time the connection runs dry.
+/// </para>
 /// </remarks>
 internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason tooLarge = RefusalReason.FrameSize)
 {
     private const int InitialSize = 64 * 1024;
-    private const int KeepSize = 1024 * 1024;
-    private byte[] _buffer = new byte[Math.Min(InitialSize, maxFrameSize + FrameCodec.LengthPrefixSize)];
+    private byte[] _buffer = [];
+    private bool _rented; // _buffer came from the shared pool (grown buffers do not)
     private int _start;
     private int _end;
     private int _pendingFrame; // total size of the frame whose header has arrived but not its body; 0 if none
@@ -38,15 +45,38 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason
     /// <summary>Bytes held now (received, not yet handed out), for tests.</summary>
     internal int BufferedBytes => _end - _start;
 
-    /// <summary>Reads more bytes; returns false when the remote closed the connection.</summary>
+    /// <summary>Bytes of receive buffer held now: zero while nothing is buffered and the reader waits for data.</summary>
+    internal int HeldBufferBytes => _buffer.Length;
+
+    /// <summary>
+    /// Reads more bytes; returns false when the remote closed the connection. Frame bodies handed out before are
+    /// invalid from this call on.
+    /// </summary>
     public async ValueTask<bool> FillAsync(int maxBytes, CancellationToken cancellationToken)
     {
         Compact();
-        if (_end == _buffer.Length) Grow();
+        if (_end == 0)
+        {
+            // Nothing held: wait for data without a buffer, then rent one sized for the frames allowed now.
+            Release();
+            await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialSize, maxFrameSize + FrameCodec.LengthPrefixSize));
+            _rented = true;
+        }
+        else if (_end == _buffer.Length) Grow();
         var room = Math.Min(_buffer.Length - _end, maxBytes);
         var read = await stream.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read > 0;
+    }
+
+    /// <summary>Gives the buffer back (to the pool if it came from there); the reader must hold no bytes.</summary>
+    private void Release()
+    {
+        if (_rented) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _rented = false;
+        _start = _end = 0;
     }
 
     /// <summary>Takes the next whole frame out of what was received, if there is one.</summary>
@@ -81,22 +111,18 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason
     {
         var needed = Math.Max(_pendingFrame, FrameCodec.LengthPrefixSize);
         if (needed <= _buffer.Length) return;
+        // Not from the pool: a buffer this large is the exception, and it goes back to the GC once the frame is read.
         var bigger = new byte[(int)Math.Min(Math.Max((long)_buffer.Length * 2, InitialSize), needed)];
         _buffer.AsSpan(0, _end).CopyTo(bigger);
+        if (_rented) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
+        _rented = false;
     }
 
     private void Compact()
     {
-        var pending = _end - _start;
-        // One large frame should not pin a large buffer for the rest of the connection.
-        if (pending == 0 && _buffer.Length > KeepSize)
-        {
-            _buffer = new byte[InitialSize];
-            _start = _end = 0;
-            return;
-        }
         if (_start == 0) return;
+        var pending = _end - _start;
         if (pending > 0) _buffer.AsSpan(_start, pending).CopyTo(_buffer);
         _start = 0;
         _end = pending;
