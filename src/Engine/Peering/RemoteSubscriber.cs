@@ -16,7 +16,7 @@ internal abstract class RemoteSubscriber
         Info = info;
         Kind = kind;
         _subscriptions = subscriptions.ToArray();
-        _matcher = new SubscriptionTrie(_subscriptions);
+        _matcher = SharedSubscriptionTries.For(_subscriptions);
     }
 
     public PeerInfo Info { get; }
@@ -27,14 +27,18 @@ internal abstract class RemoteSubscriber
     internal void ReplaceSubscriptions(IReadOnlyList<string> subscriptions)
     {
         var list = subscriptions.ToArray();
-        var matcher = new SubscriptionTrie(list);
+        var matcher = SharedSubscriptionTries.For(list);
         // A publisher may read the old list with the new matcher for a moment; both are valid sets.
         _matcher = matcher;
         _subscriptions = list;
     }
 
-    /// <summary>Prefix match against the remote's subscriptions: O(topic length) whatever their number; no allocation.</summary>
-    public bool Matches(string topic) => _matcher.Matches(topic);
+    /// <summary>
+    /// The remote's subscriptions as a matcher (prefix match in O(topic length) whatever their number; no allocation),
+    /// the same instance for every subscriber with an equal prefix set
+    /// (<see cref="SharedSubscriptionTries"/>), so a publish can match once for a run of them.
+    /// </summary>
+    public SubscriptionTrie Matcher => _matcher;
 
     /// <summary>
     /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the wire

@@ -445,9 +445,10 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         DeliverLocally(topic, value, null);
         byte[]? frame = null;
         var offered = 0;
+        var match = new RunMatch(topic);
         foreach (var subscriber in _registry.Subscribers)
         {
-            if (ReferenceEquals(subscriber, origin) || !subscriber.Matches(topic)) continue;
+            if (ReferenceEquals(subscriber, origin) || !match.Matches(subscriber.Matcher)) continue;
             subscriber.Offer(topic, value, null, ref frame);
             offered++;
         }
@@ -460,9 +461,10 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         var (topic, value) = FrameCodec.DecodeData(body, from.ReceivedTopics);
         DeliverLocally(topic, value, from.Id);
         byte[]? unused = null;
+        var match = new RunMatch(topic);
         foreach (var subscriber in _registry.Subscribers)
         {
-            if (subscriber.Kind != SubscriberKind.Client || !subscriber.Matches(topic)) continue;
+            if (subscriber.Kind != SubscriberKind.Client || !match.Matches(subscriber.Matcher)) continue;
             subscriber.Offer(topic, value, from.Id, ref unused);
         }
     }

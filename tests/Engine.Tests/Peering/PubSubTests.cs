@@ -40,6 +40,58 @@ public class PubSubTests
         Assert.Equal(0, Volatile.Read(ref other));
     }
 
+    /// <summary>
+    /// Peers registered with prefix sets a, a, b, a: the publish matches a run of equal sets once (they share one
+    /// matcher), so this checks every peer still gets exactly what it subscribed to, in runs and across them, and that
+    /// a peer whose set changes is matched by its new set from then on.
+    /// </summary>
+    [Fact]
+    public async Task Peers_with_equal_and_different_prefix_sets_each_get_exactly_their_messages()
+    {
+        await using var hub = new SpillwayEndpoint();
+        var hubEvents = new PeerEvents(hub);
+        var port = hub.Listen(IPAddress.Loopback, 0);
+        string[] prefixes = ["a/", "a/", "b/", "a/"];
+        var peers = new List<SpillwayEndpoint>();
+        var received = new int[prefixes.Length];
+        var subscriptions = new List<IDisposable>();
+        try
+        {
+            for (var i = 0; i < prefixes.Length; i++)
+            {
+                var peer = new SpillwayEndpoint();
+                peers.Add(peer);
+                var index = i;
+                subscriptions.Add(peer.Subscribe(prefixes[i], (_, _) => Interlocked.Increment(ref received[index])));
+                peer.Peer("127.0.0.1", port);
+                // One at a time, so the hub registers them in this order.
+                await Eventually.HoldsAsync(() => hubEvents.All.Count(e => e.Kind == "added") == index + 1, () => $"peer {index} not added");
+            }
+
+            for (var n = 0; n < 100; n++)
+            {
+                Assert.Equal(3, hub.Publish("a/x", Value.Of((long)n)));
+                Assert.Equal(1, hub.Publish("b/y", Value.Of((long)n)));
+                Assert.Equal(0, hub.Publish("c/z", Value.Of((long)n)));
+            }
+            await Eventually.HoldsAsync(() => received.Sum() == 400, () => string.Join(", ", received));
+            Assert.Equal([100, 100, 100, 100], received);
+
+            // The b peer adds a/: its set is now {a/, b/}, which no other peer has.
+            subscriptions.Add(peers[2].Subscribe("a/", (_, _) => Interlocked.Increment(ref received[2])));
+            await Eventually.HoldsAsync(() => hub.Publish("a/probe", Value.Of(0L)) == 4, () => "the hub never saw the b peer subscribe to a/");
+            // The second a peer drops its only prefix: between two a peers there is now one with an empty set.
+            subscriptions[1].Dispose();
+            await Eventually.HoldsAsync(() => hub.Publish("a/probe", Value.Of(0L)) == 3, () => "the hub never saw the second peer unsubscribe");
+            Assert.Equal(1, hub.Publish("b/y", Value.Of(0L)));
+        }
+        finally
+        {
+            foreach (var s in subscriptions) s.Dispose();
+            foreach (var peer in peers) await peer.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Subscription_changes_are_announced_to_live_peers()
     {
