@@ -57,11 +57,10 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason
         Compact();
         if (_end == 0)
         {
-            // Nothing held: wait for data without a buffer, then rent one sized for the frames allowed now.
+            // Nothing held: wait for data without a buffer, then take one for the frames allowed now.
             Release();
             await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialSize, maxFrameSize + FrameCodec.LengthPrefixSize));
-            _rented = true;
+            Acquire();
         }
         else if (_end == _buffer.Length) Grow();
         var room = Math.Min(_buffer.Length - _end, maxBytes);
@@ -70,13 +69,24 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason
         return read > 0;
     }
 
-    /// <summary>Gives the buffer back (to the pool if it came from there); the reader must hold no bytes.</summary>
+    /// <summary>
+    /// Takes a buffer for the frames allowed now: 64 KiB from the shared pool, or, while the handshake budget is
+    /// smaller, an array of exactly that budget (the pool would round it up to a power of two, and a remote that has
+    /// not said hello yet gets no more room than its budget).
+    /// </summary>
+    private void Acquire()
+    {
+        var size = Math.Min(InitialSize, maxFrameSize + FrameCodec.LengthPrefixSize);
+        _rented = size == InitialSize;
+        _buffer = _rented ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
+    }
+
+    /// <summary>Lets the buffer go, back to the pool if it came from there; its bytes must have been read or copied.</summary>
     private void Release()
     {
         if (_rented) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
         _rented = false;
-        _start = _end = 0;
     }
 
     /// <summary>Takes the next whole frame out of what was received, if there is one.</summary>
@@ -114,9 +124,8 @@ internal sealed class FrameReader(Stream stream, int maxFrameSize, RefusalReason
         // Not from the pool: a buffer this large is the exception, and it goes back to the GC once the frame is read.
         var bigger = new byte[(int)Math.Min(Math.Max((long)_buffer.Length * 2, InitialSize), needed)];
         _buffer.AsSpan(0, _end).CopyTo(bigger);
-        if (_rented) ArrayPool<byte>.Shared.Return(_buffer);
+        Release();
         _buffer = bigger;
-        _rented = false;
     }
 
     private void Compact()

@@ -65,7 +65,7 @@ public sealed class FrameReaderTests : IAsyncLifetime
         Assert.Equal(0, reader.HeldBufferBytes);
         await _sending.SendAsync(Frame("a/one", 1));
         Assert.True(await reader.FillAsync(int.MaxValue, _timeout.Token));
-        Assert.True(reader.HeldBufferBytes >= 64 * 1024);
+        Assert.Equal(64 * 1024, reader.HeldBufferBytes);
         Assert.Equal(("a/one", 1L), Read(reader));
         Assert.False(reader.TryReadFrame(out _, out _));
 
@@ -74,8 +74,23 @@ public sealed class FrameReaderTests : IAsyncLifetime
 
         await _sending.SendAsync(Frame("a/two", 2));
         Assert.True(await fill);
-        Assert.True(reader.HeldBufferBytes >= 64 * 1024);
+        Assert.Equal(64 * 1024, reader.HeldBufferBytes);
         Assert.Equal(("a/two", 2L), Read(reader));
+    }
+
+    [Fact]
+    public async Task Before_the_hello_the_buffer_is_exactly_the_handshake_budget_and_no_more_is_read()
+    {
+        const int Budget = 1000;
+        var reader = new FrameReader(new NetworkStream(_receiving), Budget, RefusalReason.HandshakeBytes);
+        var hello = Frame("h", 1);
+        var more = new byte[3 * Budget];
+        await _sending.SendAsync(hello.Concat(more).ToArray());
+        await Eventually.HoldsAsync(() => _receiving.Available == hello.Length + more.Length, () => $"{_receiving.Available} bytes arrived");
+        Assert.True(await reader.FillAsync(int.MaxValue, _timeout.Token));
+        Assert.Equal(Budget + FrameCodec.LengthPrefixSize, reader.HeldBufferBytes);
+        Assert.Equal(Budget + FrameCodec.LengthPrefixSize, reader.BufferedBytes);
+        Assert.Equal(("h", 1L), Read(reader));
     }
 
     [Fact]
