@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
+using Spillway.Engine.Peering;
 using Spillway.Engine.Wire;
 
 namespace Spillway.Bench;
@@ -17,7 +18,9 @@ namespace Spillway.Bench;
 /// Categories (each has its own baseline, the bare ring, so Ratio compares within a category):
 ///   PushTake1   push one message, then take one: the buffer goes 0 -> 1 -> 0 every message.
 ///   Batch256    push 256 messages, then take all 256 in one batch (256 = the engine's DrainBatchSize);
-///               the Channel has no batch read, so it does 256 TryRead calls.
+///               the Channel has no batch read, so it does 256 TryRead calls. B2 and B3 add a byte bound as
+///               a peering's buffer has (64 MiB, never reached): B2 reads sizes again from the frames as they
+///               leave, which is what peerings do; B3 keeps each size beside its frame, what clients do.
 ///   Overflow    push into a buffer that is already full (capacity 8192) under drop_oldest: every push
 ///               evicts the oldest message. Steady state of overflow; nothing is taken.
 /// </summary>
@@ -48,6 +51,8 @@ public class BufferBenchmarks
 
     private BareRing _ring = null!;
     private SendBuffer<byte[]> _buffer = null!;
+    private SendBuffer<byte[]> _bytesReadAgain = null!;
+    private SendBuffer<byte[]> _bytesKept = null!;
     private ChannelWriter<byte[]> _writer = null!;
     private ChannelReader<byte[]> _reader = null!;
     private ZeekStyleQueue _zeek = null!;
@@ -69,6 +74,8 @@ public class BufferBenchmarks
 
         _ring = new BareRing(Capacity);
         _buffer = new SendBuffer<byte[]>(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1));
+        _bytesReadAgain = new SendBuffer<byte[]>(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1), 64 << 20, static f => f.Length, ItemSizes.ReadAgain);
+        _bytesKept = new SendBuffer<byte[]>(Capacity, OverflowPolicy.DropOldest, _clock, TimeSpan.FromMinutes(1), 64 << 20, static f => f.Length, ItemSizes.Kept);
         (_writer, _reader) = NewChannel();
         _zeek = new ZeekStyleQueue(Capacity, tracker, peers[3]);
 
@@ -174,13 +181,21 @@ public class BufferBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Messages), BenchmarkCategory("Batch256")]
-    public int B_SendBuffer_Batch256()
+    public int B_SendBuffer_Batch256() => PushAndTakeBatches(_buffer);
+
+    [Benchmark(OperationsPerInvoke = Messages), BenchmarkCategory("Batch256")]
+    public int B2_SendBuffer_BytesReadAgain_Batch256() => PushAndTakeBatches(_bytesReadAgain);
+
+    [Benchmark(OperationsPerInvoke = Messages), BenchmarkCategory("Batch256")]
+    public int B3_SendBuffer_BytesKept_Batch256() => PushAndTakeBatches(_bytesKept);
+
+    private int PushAndTakeBatches(SendBuffer<byte[]> buffer)
     {
         var taken = 0;
         for (var round = 0; round < Messages / Batch; round++)
         {
-            for (var i = 0; i < Batch; i++) _buffer.Push(_message);
-            taken += _buffer.TakeBatch(_batch);
+            for (var i = 0; i < Batch; i++) buffer.Push(_message);
+            taken += buffer.TakeBatch(_batch, EndpointOptions.DrainBatchBytes);
         }
         return taken;
     }

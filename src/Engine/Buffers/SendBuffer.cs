@@ -8,9 +8,10 @@ namespace Spillway.Engine.Buffers;
 /// </summary>
 /// <remarks>
 /// Two bounds: <see cref="Capacity"/> messages and <see cref="MaxBytes"/> bytes (each item's size comes from
-/// the size function given at construction). Whichever a push would pass first is an overflow, handled by the
-/// same policy. The ring starts small and doubles on demand up to its capacity, so a large configured capacity
-/// costs nothing until the backlog is really there; once grown it stays, so steady state allocates nothing.
+/// the size function given at construction, kept per slot or read again from the item: <see cref="ItemSizes"/>).
+/// Whichever a push would pass first is an overflow, handled by the same policy. The ring starts small and doubles
+/// on demand up to its capacity, so a large configured capacity costs nothing until the backlog is really there;
+/// once grown it stays, so steady state allocates nothing.
 /// </remarks>
 internal sealed class SendBuffer<T>
 {
@@ -18,7 +19,8 @@ internal sealed class SendBuffer<T>
     internal const int InitialRingSize = 64;
 
     private T[] _ring;
-    private int[] _sizes;
+    // Null unless sizes are ItemSizes.Kept: then one per ring slot.
+    private int[]? _sizes;
     private readonly Func<T, int>? _sizeOf;
     // Not readonly: SpinLock is a mutable struct and must be used in place. See Hold() for why a spin lock.
     private SpinLock _lock = new(enableThreadOwnerTracking: false);
@@ -37,7 +39,7 @@ internal sealed class SendBuffer<T>
     private int _clearedByOverflow;
 
     public SendBuffer(int capacity, OverflowPolicy policy, CoarseClock clock, TimeSpan statsResetInterval,
-        long maxBytes = long.MaxValue, Func<T, int>? sizeOf = null)
+        long maxBytes = long.MaxValue, Func<T, int>? sizeOf = null, ItemSizes sizes = ItemSizes.Kept)
     {
         if (capacity < 1)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "buffer size must be at least 1");
@@ -47,9 +49,11 @@ internal sealed class SendBuffer<T>
             throw new ArgumentOutOfRangeException(nameof(statsResetInterval), statsResetInterval, "stats reset interval must be positive");
         if (!Enum.IsDefined(policy))
             throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown overflow policy");
+        if (!Enum.IsDefined(sizes))
+            throw new ArgumentOutOfRangeException(nameof(sizes), sizes, "unknown item size handling");
         var initial = Math.Min(capacity, InitialRingSize);
         _ring = new T[initial];
-        _sizes = new int[initial];
+        _sizes = sizeOf is not null && sizes == ItemSizes.Kept ? new int[initial] : null;
         _sizeOf = sizeOf;
         Capacity = capacity;
         MaxBytes = maxBytes;
@@ -95,7 +99,7 @@ internal sealed class SendBuffer<T>
         var tail = _head + _count;
         if (tail >= _ring.Length) tail -= _ring.Length;
         _ring[tail] = message;
-        _sizes[tail] = size;
+        if (_sizes is not null) _sizes[tail] = size;
         _count++;
         _bytes += size;
     }
@@ -104,16 +108,18 @@ internal sealed class SendBuffer<T>
     private void Grow()
     {
         var length = (int)Math.Min((long)_ring.Length * 2, Capacity);
-        var ring = new T[length];
-        var sizes = new int[length];
-        var first = Math.Min(_count, _ring.Length - _head);
-        Array.Copy(_ring, _head, ring, 0, first);
-        Array.Copy(_ring, 0, ring, first, _count - first);
-        Array.Copy(_sizes, _head, sizes, 0, first);
-        Array.Copy(_sizes, 0, sizes, first, _count - first);
-        _ring = ring;
-        _sizes = sizes;
+        _ring = Unrolled(_ring, length);
+        if (_sizes is not null) _sizes = Unrolled(_sizes, length);
         _head = 0;
+    }
+
+    private U[] Unrolled<U>(U[] slots, int length)
+    {
+        var grown = new U[length];
+        var first = Math.Min(_count, slots.Length - _head);
+        Array.Copy(slots, _head, grown, 0, first);
+        Array.Copy(slots, 0, grown, first, _count - first);
+        return grown;
     }
 
     private PushOutcome Overflow(T message, int size)
@@ -147,8 +153,8 @@ internal sealed class SendBuffer<T>
 
     private void RemoveOldest()
     {
+        _bytes -= SizeAt(_head);
         _ring[_head] = default!;
-        _bytes -= _sizes[_head];
         if (++_head == _ring.Length) _head = 0;
         _count--;
     }
@@ -182,9 +188,9 @@ internal sealed class SendBuffer<T>
             var secondRun = _ring.AsSpan(0, n - first);
             firstRun.CopyTo(destination);
             secondRun.CopyTo(destination[first..]);
+            if (_sizeOf is not null) _bytes -= SizesOf(_head, first) + SizesOf(0, n - first);
             firstRun.Clear();
             secondRun.Clear();
-            if (_sizeOf is not null) _bytes -= Sum(_sizes.AsSpan(_head, first)) + Sum(_sizes.AsSpan(0, n - first));
             _head += n;
             if (_head >= _ring.Length) _head -= _ring.Length;
             _count -= n;
@@ -200,16 +206,27 @@ internal sealed class SendBuffer<T>
         for (var i = 0; i < n; i++)
         {
             if (i > 0 && taken >= maxBytes) return i;
-            taken += _sizes[at];
+            taken += SizeAt(at);
             if (++at == _ring.Length) at = 0;
         }
         return n;
     }
 
-    private static long Sum(ReadOnlySpan<int> sizes)
+    /// <summary>The size of the item in <paramref name="slot"/> (0 in a buffer without a byte bound); call before clearing the slot.</summary>
+    private int SizeAt(int slot) => _sizes is not null ? _sizes[slot] : _sizeOf is null ? 0 : _sizeOf(_ring[slot]);
+
+    /// <summary>The total size of the items in <paramref name="length"/> slots from <paramref name="start"/>; call before clearing them.</summary>
+    private long SizesOf(int start, int length)
     {
         long sum = 0;
-        foreach (var size in sizes) sum += size;
+        if (_sizes is not null)
+        {
+            foreach (var size in _sizes.AsSpan(start, length)) sum += size;
+        }
+        else if (_sizeOf is not null)
+        {
+            foreach (var item in _ring.AsSpan(start, length)) sum += _sizeOf(item);
+        }
         return sum;
     }
 

@@ -241,7 +241,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 
             var info = new PeerInfo(remote.EndpointId, remoteAddress, direction, identity);
             var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval,
-                Options.PeerBufferBytes, static frame => frame.Length);
+                Options.PeerBufferBytes, static frame => frame.Length, ItemSizes.ReadAgain);
             var peer = new PeerConnection(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
             if (!_registry.TryAddPeer(peer, versionSent, out var catchUp))
                 throw new PeerHandshakeException(CloseReason.HandshakeRefused, $"already peered with endpoint {remote.EndpointId}");

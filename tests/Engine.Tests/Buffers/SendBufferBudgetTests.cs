@@ -3,11 +3,26 @@ using Spillway.Engine.Buffers;
 
 namespace Spillway.Engine.Tests.Buffers;
 
-/// <summary>The byte bound beside the message bound, and rings that grow on demand.</summary>
-public class SendBufferBudgetTests
+/// <summary>
+/// The byte bound beside the message bound, and rings that grow on demand; every test runs twice, with the sizes kept
+/// beside the items (a client's buffer) and read again from them (a peering's).
+/// </summary>
+public abstract class SendBufferBudgetTests
 {
-    private static SendBuffer<byte[]> Create(int capacity, long maxBytes, OverflowPolicy policy) =>
-        new(capacity, policy, new CoarseClock(new FakeTimeProvider()), TimeSpan.FromMinutes(1), maxBytes, static m => m.Length);
+    public sealed class WithSizesKept : SendBufferBudgetTests
+    {
+        private protected override ItemSizes Sizes => ItemSizes.Kept;
+    }
+
+    public sealed class WithSizesReadAgain : SendBufferBudgetTests
+    {
+        private protected override ItemSizes Sizes => ItemSizes.ReadAgain;
+    }
+
+    private protected abstract ItemSizes Sizes { get; }
+
+    private SendBuffer<byte[]> Create(int capacity, long maxBytes, OverflowPolicy policy) =>
+        new(capacity, policy, new CoarseClock(new FakeTimeProvider()), TimeSpan.FromMinutes(1), maxBytes, static m => m.Length, Sizes);
 
     private static byte[] Sized(int size, byte tag) { var m = new byte[size]; m[0] = tag; return m; }
 

@@ -9,19 +9,25 @@ namespace Spillway.Engine.Tests.Buffers;
 /// </summary>
 public class SendBufferModelTests
 {
+    /// <summary>Whether the buffer has a byte bound, and how it learns the size of an item that leaves (<see cref="ItemSizes"/>).</summary>
+    public enum Bound { None, SizesKept, SizesReadAgain }
+
     [Theory]
-    [InlineData(OverflowPolicy.DropNewest, 1)]
-    [InlineData(OverflowPolicy.DropNewest, 2)]
-    [InlineData(OverflowPolicy.DropOldest, 3)]
-    [InlineData(OverflowPolicy.DropOldest, 4)]
-    public void Batches_take_what_a_queue_model_holds_oldest_first_within_the_byte_limit(OverflowPolicy policy, int seed)
+    [InlineData(OverflowPolicy.DropNewest, 1, Bound.None)]
+    [InlineData(OverflowPolicy.DropNewest, 2, Bound.SizesKept)]
+    [InlineData(OverflowPolicy.DropNewest, 5, Bound.SizesReadAgain)]
+    [InlineData(OverflowPolicy.DropOldest, 3, Bound.None)]
+    [InlineData(OverflowPolicy.DropOldest, 4, Bound.SizesKept)]
+    [InlineData(OverflowPolicy.DropOldest, 6, Bound.SizesReadAgain)]
+    public void Batches_take_what_a_queue_model_holds_oldest_first_within_the_byte_limit(OverflowPolicy policy, int seed, Bound bound)
     {
         var random = new Random(seed);
         const int capacity = 200;
         const long maxBytes = 4000;
-        var sized = seed % 2 == 0;
+        var sized = bound != Bound.None;
         var buffer = sized
-            ? new SendBuffer<byte[]>(capacity, policy, new CoarseClock(new FakeTimeProvider()), TimeSpan.FromMinutes(1), maxBytes, static m => m.Length)
+            ? new SendBuffer<byte[]>(capacity, policy, new CoarseClock(new FakeTimeProvider()), TimeSpan.FromMinutes(1), maxBytes, static m => m.Length,
+                bound == Bound.SizesKept ? ItemSizes.Kept : ItemSizes.ReadAgain)
             : new SendBuffer<byte[]>(capacity, policy, new CoarseClock(new FakeTimeProvider()), TimeSpan.FromMinutes(1));
         var model = new LinkedList<byte[]>();
         long modelBytes = 0, offered = 0, taken = 0, overflows = 0;
