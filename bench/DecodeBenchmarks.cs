@@ -17,8 +17,10 @@ namespace Spillway.Bench;
 [MemoryDiagnoser]
 public class DecodeBenchmarks
 {
-    [Params("64 B", "1 KiB", "1 KiB non-ASCII")]
+    [ParamsSource(nameof(Payloads))]
     public string Payload { get; set; } = "";
+
+    public static IEnumerable<string> Payloads => StringPayloads.Names;
 
     private byte[] _body = [];
     private readonly TopicCache _topics = new();
@@ -26,12 +28,7 @@ public class DecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var text = Payload switch
-        {
-            "64 B" => new string('x', 64),
-            "1 KiB" => new string('x', 1024),
-            _ => string.Concat(Enumerable.Repeat("caf\u00e9 \u20ac ", 160))[..1024],
-        };
+        var text = StringPayloads.Text(Payload);
         _body = FrameCodec.EncodeData("zeek/logs/conn", Value.Of(text))[(FrameCodec.LengthPrefixSize + 1)..];
     }
 

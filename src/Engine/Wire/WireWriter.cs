@@ -81,11 +81,19 @@ internal ref struct WireWriter
 
     /// <summary>varuint byte length followed by the UTF-8 bytes, encoded straight into the destination.</summary>
     /// <exception cref="ArgumentException">The string contains a lone surrogate (not encodable as UTF-8).</exception>
+    /// <remarks>
+    /// One pass over the string: the sizing pass has already counted its bytes, and counting them again here to write
+    /// the prefix first was a second pass. A string has at least as many UTF-8 bytes as chars, so its prefix is at least
+    /// the prefix of its char count: the bytes are encoded after that much room, then moved up in the rare case the
+    /// real count needs a longer prefix (64 'é' are 128 bytes: one prefix byte guessed, two needed).
+    /// </remarks>
     public void WriteString(string value)
     {
-        int byteCount = StrictUtf8.GetByteCount(value);
-        WriteVarUInt32((uint)byteCount);
-        int encoded = StrictUtf8.GetBytes(value, _destination.Slice(_written, byteCount));
+        int guessed = GetVarUInt32Size((uint)value.Length);
+        int encoded = StrictUtf8.GetBytes(value, _destination.Slice(_written + guessed));
+        int prefix = GetVarUInt32Size((uint)encoded);
+        if (prefix != guessed) _destination.Slice(_written + guessed, encoded).CopyTo(_destination.Slice(_written + prefix));
+        WriteVarUInt32((uint)encoded);
         _written += encoded;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Spillway.Engine.Data;
 using Spillway.Engine.Wire;
 
@@ -185,6 +186,37 @@ public class ValueCodecTests
         Assert.Equal(new byte[] { 0x07, 0xAC, 0x02 }, bytes[..3]); // 300 = 0b10_0101100
         Assert.Equal(3 + 300, ValueCodec.GetStringSize(s) + 1);
         RoundTrip(Value.Of(s));
+    }
+
+    /// <summary>
+    /// The writer encodes a string after room for the length prefix of its char count and moves the bytes up when
+    /// its UTF-8 length needs a longer prefix: every case here crosses, or just misses, a prefix boundary.
+    /// </summary>
+    [Theory]
+    [InlineData("x", 127, 127)]          // one prefix byte, as guessed
+    [InlineData("x", 128, 128)]          // two, as guessed
+    [InlineData("\u00e9", 63, 126)]      // two bytes each, still one prefix byte
+    [InlineData("\u00e9", 64, 128)]      // 64 chars guess one prefix byte; 128 bytes need two
+    [InlineData("\u20ac", 43, 129)]      // three bytes each
+    [InlineData("\U0001F600", 32, 128)] // a surrogate pair per emoji: 64 chars, 128 bytes
+    [InlineData("\u00e9", 8192, 16384)]  // two prefix bytes guessed, three needed
+    public void Strings_whose_utf8_length_needs_a_longer_prefix_than_their_char_count_encode_exactly(string unit, int repeats, int utf8Bytes)
+    {
+        var s = string.Concat(Enumerable.Repeat(unit, repeats));
+        Assert.Equal(utf8Bytes, Encoding.UTF8.GetByteCount(s));
+        var prefix = new byte[5];
+        var prefixLength = 0;
+        for (var v = (uint)utf8Bytes; ; v >>= 7)
+        {
+            prefix[prefixLength++] = (byte)(v >= 0x80 ? v | 0x80 : v);
+            if (v < 0x80) break;
+        }
+        var expected = new[] { (byte)ValueKind.String }.Concat(prefix[..prefixLength]).Concat(Encoding.UTF8.GetBytes(s)).ToArray();
+        Assert.Equal(expected, Encode(Value.Of(s)));
+        RoundTrip(Value.Of(s));
+        // Moving the bytes up must not touch what is written after them: the same string as a topic, then a value.
+        var (topic, value) = FrameCodec.DecodeData(FrameCodec.EncodeData(s, Value.Of(s + "!")).AsSpan(FrameCodec.LengthPrefixSize + 1));
+        Assert.Equal((s, Value.Of(s + "!")), (topic, value));
     }
 
     [Theory]
