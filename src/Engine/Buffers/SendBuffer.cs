@@ -113,6 +113,7 @@ internal sealed class SendBuffer<T>
         _head = 0;
     }
 
+    /// <summary>A new array of <paramref name="length"/> slots holding the queued part of <paramref name="slots"/>, oldest first.</summary>
     private U[] Unrolled<U>(U[] slots, int length)
     {
         var grown = new U[length];
