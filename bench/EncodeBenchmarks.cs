@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Spillway.Engine.Data;
@@ -42,9 +41,10 @@ public class EncodeBenchmarks
         // BASELINE: size the frame, then for each string count its bytes again, write the prefix, encode.
         var body = ValueCodec.GetStringSize(Topic) + 1 + ValueCodec.GetStringSize(_text);
         var frame = new byte[FrameCodec.LengthPrefixSize + 1 + body];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(1 + body));
-        frame[4] = (byte)FrameType.Data;
-        var at = WriteCountingFirst(frame, 5, Topic);
+        var header = new WireWriter(frame);
+        header.WriteUInt32((uint)(1 + body));
+        header.WriteByte((byte)FrameType.Data);
+        var at = WriteCountingFirst(frame, header.Written, Topic);
         frame[at++] = (byte)ValueKind.String;
         WriteCountingFirst(frame, at, _text);
         return frame;
@@ -56,11 +56,9 @@ public class EncodeBenchmarks
     private static int WriteCountingFirst(byte[] frame, int at, string s)
     {
         var count = WireWriter.StrictUtf8.GetByteCount(s);
-        for (var v = (uint)count; ; v >>= 7)
-        {
-            frame[at++] = (byte)(v >= 0x80 ? v | 0x80 : v);
-            if (v < 0x80) break;
-        }
+        var prefix = new WireWriter(frame.AsSpan(at));
+        prefix.WriteVarUInt32((uint)count);
+        at += prefix.Written;
         return at + WireWriter.StrictUtf8.GetBytes(s, frame.AsSpan(at, count));
     }
 }

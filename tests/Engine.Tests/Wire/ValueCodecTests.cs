@@ -193,25 +193,18 @@ public class ValueCodecTests
     /// its UTF-8 length needs a longer prefix: every case here crosses, or just misses, a prefix boundary.
     /// </summary>
     [Theory]
-    [InlineData("x", 127, 127)]          // one prefix byte, as guessed
-    [InlineData("x", 128, 128)]          // two, as guessed
-    [InlineData("\u00e9", 63, 126)]      // two bytes each, still one prefix byte
-    [InlineData("\u00e9", 64, 128)]      // 64 chars guess one prefix byte; 128 bytes need two
-    [InlineData("\u20ac", 43, 129)]      // three bytes each
-    [InlineData("\U0001F600", 32, 128)] // a surrogate pair per emoji: 64 chars, 128 bytes
-    [InlineData("\u00e9", 8192, 16384)]  // two prefix bytes guessed, three needed
-    public void Strings_whose_utf8_length_needs_a_longer_prefix_than_their_char_count_encode_exactly(string unit, int repeats, int utf8Bytes)
+    [InlineData("x", 127, 127, "7F")]              // one prefix byte, as guessed
+    [InlineData("x", 128, 128, "80 01")]           // two, as guessed
+    [InlineData("\u00e9", 63, 126, "7E")]          // two bytes each, still one prefix byte
+    [InlineData("\u00e9", 64, 128, "80 01")]       // 64 chars guess one prefix byte; 128 bytes need two
+    [InlineData("\u20ac", 43, 129, "81 01")]       // three bytes each
+    [InlineData("\U0001F600", 32, 128, "80 01")]  // a surrogate pair per emoji: 64 chars, 128 bytes
+    [InlineData("\u00e9", 8192, 16384, "80 80 01")] // two prefix bytes guessed, three needed
+    public void Strings_whose_utf8_length_needs_a_longer_prefix_than_their_char_count_encode_exactly(string unit, int repeats, int utf8Bytes, string prefixHex)
     {
         var s = string.Concat(Enumerable.Repeat(unit, repeats));
         Assert.Equal(utf8Bytes, Encoding.UTF8.GetByteCount(s));
-        var prefix = new byte[5];
-        var prefixLength = 0;
-        for (var v = (uint)utf8Bytes; ; v >>= 7)
-        {
-            prefix[prefixLength++] = (byte)(v >= 0x80 ? v | 0x80 : v);
-            if (v < 0x80) break;
-        }
-        var expected = new[] { (byte)ValueKind.String }.Concat(prefix[..prefixLength]).Concat(Encoding.UTF8.GetBytes(s)).ToArray();
+        var expected = new[] { (byte)ValueKind.String }.Concat(Hex(prefixHex)).Concat(Encoding.UTF8.GetBytes(s)).ToArray();
         Assert.Equal(expected, Encode(Value.Of(s)));
         RoundTrip(Value.Of(s));
         // Moving the bytes up must not touch what is written after them: the same string as a topic, then a value.
