@@ -28,7 +28,14 @@ internal sealed record PeeringMemoryResult(string Case, int Peerings, double Idl
 /// </summary>
 internal static class PeeringMemory
 {
-    public const int Peerings = 4;
+    /// <summary>Peerings measured full: each holds its buffer's bound (up to 8.5 MB at 1 KiB), so few.</summary>
+    public const int FullPeerings = 4;
+
+    /// <summary>
+    /// Peerings measured idle: a few kilobytes each, so many, or the heap's own movement between two forced GCs (a
+    /// few kilobytes) is a third of the figure (4 peerings read 6.7 to 8.8 kB each for the same code).
+    /// </summary>
+    public const int IdlePeerings = 32;
     private const long RefusalsWhenFull = 1000;
 
     private const int MaxAttempts = 3;
@@ -50,7 +57,8 @@ internal static class PeeringMemory
     private static async Task<PeeringMemoryResult> MeasureOnceAsync(string name, int capacity, long maxBytes, int payload, bool fill)
     {
         using var counters = SharedCounters.Create();
-        using var child = await SubscriberProcess.StartAsync("spillway", Peerings, counters, latency: false);
+        var peerings = fill ? FullPeerings : IdlePeerings;
+        using var child = await SubscriberProcess.StartAsync("spillway", peerings, counters, latency: false);
         // A stopped receiver sends no heartbeats: keep the peerings up for the few seconds of the measurement.
         var options = new EndpointOptions
         {
@@ -60,23 +68,23 @@ internal static class PeeringMemory
             HeartbeatTimeout = TimeSpan.FromMinutes(5),
         };
         var endpoints = new List<SpillwayEndpoint>();
-        for (var i = 0; i < Peerings; i++) endpoints.Add(new SpillwayEndpoint(options));
+        for (var i = 0; i < peerings; i++) endpoints.Add(new SpillwayEndpoint(options));
         try
         {
             var value = Value.Of(new string('x', payload));
             var heap0 = GC.GetTotalMemory(forceFullCollection: true);
-            var peers = new EndpointId[Peerings];
-            for (var i = 0; i < Peerings; i++) peers[i] = await PeerAsync(endpoints[i], child.Ports[i]);
+            var peers = new EndpointId[peerings];
+            for (var i = 0; i < peerings; i++) peers[i] = await PeerAsync(endpoints[i], child.Ports[i]);
             await Task.Delay(200); // hellos exchanged, drain loops parked
-            var idle = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / Peerings;
-            if (!fill) return new PeeringMemoryResult(name, Peerings, idle, null, 0, 0);
+            var idle = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / peerings;
+            if (!fill) return new PeeringMemoryResult(name, peerings, idle, null, 0, 0);
 
             Signal("STOP", child.ProcessId);
             try
             {
                 var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
                 var frame = SpillwayPeer.FrameSize(payload);
-                for (var i = 0; i < Peerings; i++)
+                for (var i = 0; i < peerings; i++)
                 {
                     // Full = still at its bound after a pause without publishing: while the kernel's socket buffers
                     // (several MiB on loopback) still take data, the drain loop empties the buffer again.
@@ -93,9 +101,9 @@ internal static class PeeringMemory
                         if (row.Queued == capacity || row.QueuedBytes + frame > maxBytes) break;
                     }
                 }
-                var full = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / Peerings;
+                var full = (double)(GC.GetTotalMemory(forceFullCollection: true) - heap0) / peerings;
                 var rows = endpoints.Select((e, i) => Stats(e, peers[i])).ToList();
-                return new PeeringMemoryResult(name, Peerings, idle, full, rows.Average(r => r.Queued), rows.Average(r => (double)r.QueuedBytes));
+                return new PeeringMemoryResult(name, peerings, idle, full, rows.Average(r => r.Queued), rows.Average(r => (double)r.QueuedBytes));
             }
             finally { Signal("CONT", child.ProcessId); }
         }
