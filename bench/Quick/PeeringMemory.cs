@@ -33,7 +33,7 @@ internal static class PeeringMemory
 
     /// <summary>
     /// Peerings measured idle: a few kilobytes each, so many, or the heap's own movement between two forced GCs (a
-    /// few kilobytes) is a third of the figure (4 peerings read 6.7 to 8.8 kB each for the same code).
+    /// few kilobytes) is a third of the figure (4 peerings read 6.7 to 10.8 kB each for the same code).
     /// </summary>
     public const int IdlePeerings = 32;
     private const long RefusalsWhenFull = 1000;
