@@ -1,4 +1,3 @@
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using Spillway.Engine.Data;
 using Spillway.Engine.Wire;

@@ -8,14 +8,8 @@ public class SendBufferTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    private static byte[] Message(int n)
-    {
-        var bytes = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, n);
-        return bytes;
-    }
-
-    private static byte[] Padded(int n, int size)
+    /// <summary>Message <paramref name="n"/>: its number in the first 4 bytes, padded to <paramref name="size"/> bytes.</summary>
+    private static byte[] Message(int n, int size = 4)
     {
         var bytes = new byte[size];
         BinaryPrimitives.WriteInt32BigEndian(bytes, n);
@@ -252,7 +246,7 @@ public class SendBufferTests
             start.SignalAndWait(); // all at once, not one after another as the pool happens to start them
             for (var i = 0; i < PerProducer; i++)
             {
-                var message = byteBound ? Padded(p << 24 | i, 4 + i % 13) : Message(p << 24 | i);
+                var message = Message(p << 24 | i, byteBound ? 4 + i % 13 : 4);
                 if (buffer.Push(message) != PushOutcome.Queued) overflowsSeen[p]++;
             }
             Interlocked.Increment(ref done);
