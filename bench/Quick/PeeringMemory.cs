@@ -71,7 +71,6 @@ internal static class PeeringMemory
         for (var i = 0; i < peerings; i++) endpoints.Add(new SpillwayEndpoint(options));
         try
         {
-            var value = Value.Of(new string('x', payload));
             var heap0 = GC.GetTotalMemory(forceFullCollection: true);
             var peers = new EndpointId[peerings];
             for (var i = 0; i < peerings; i++) peers[i] = await PeerAsync(endpoints[i], child.Ports[i]);
@@ -94,7 +93,10 @@ internal static class PeeringMemory
                         while (Stats(endpoints[i], peers[i]).Overflows < refused + RefusalsWhenFull)
                         {
                             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"{name}: peering {i} never filled its buffer");
-                            for (var k = 0; k < 256; k++) endpoints[i].Publish(SpillwayPeer.Topic, value);
+                            // A new value per message, as real traffic has: a queued message may hold its value
+                            // until written (the first peering a publish reaches encodes it then), so one value
+                            // published over and over would make a full buffer look nearly free.
+                            for (var k = 0; k < 256; k++) endpoints[i].Publish(SpillwayPeer.Topic, Value.Of(new string('x', payload)));
                         }
                         await Task.Delay(100);
                         var row = Stats(endpoints[i], peers[i]);

@@ -25,7 +25,7 @@ internal sealed class ClientSubscriber : RemoteSubscriber
     public int Publish(string topic, Value value) =>
         _closed.IsCancellationRequested ? 0 : _host.Publish(topic, value, origin: this);
 
-    public override void Offer(string topic, Value value, EndpointId? origin, ref byte[]? frame)
+    public override void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding)
     {
         if (Buffer.Push(new ClientMessage(topic, value, origin)) == PushOutcome.OverflowDisconnect)
             Close(Peering.CloseReason.BackpressureOverflow, "backpressure overflow");

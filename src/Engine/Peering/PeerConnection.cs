@@ -14,7 +14,7 @@ namespace Spillway.Engine.Peering;
 /// updates) travel beside the buffer and are never dropped by its overflow policy. The stream is the
 /// socket's, or a transport wrapped around it by the handshake; this class never touches the wire below it.
 /// </summary>
-internal sealed class PeerConnection : RemoteSubscriber
+internal sealed class PeerConnection : RemoteSubscriber, IFrameQueue
 {
     private const int WriteChunkSize = 64 * 1024;
 
@@ -30,7 +30,7 @@ internal sealed class PeerConnection : RemoteSubscriber
     private long _framesRead; // read loop only
 
     public PeerConnection(IPeerHost host, Socket socket, Stream stream, FrameReader reader, PeerInfo info,
-        SendBuffer<byte[]> buffer, IReadOnlyList<string> subscriptions, ILogger logger)
+        SendBuffer<object> buffer, IReadOnlyList<string> subscriptions, ILogger logger)
         : base(info, SubscriberKind.Peer, subscriptions)
     {
         _host = host;
@@ -44,7 +44,8 @@ internal sealed class PeerConnection : RemoteSubscriber
             silent => Close(CloseReason.HeartbeatTimeout, $"heartbeat timeout (nothing received for {silent.TotalSeconds:0.#} s)"));
     }
 
-    public SendBuffer<byte[]> Buffer { get; }
+    /// <summary>Frames to send: encoded (<c>byte[]</c>) or not yet (<see cref="DeferredFrame"/>); see <see cref="QueuedFrame"/>.</summary>
+    public SendBuffer<object> Buffer { get; }
 
     /// <summary>The topics this peering received lately, decoded once (the read loop's alone).</summary>
     internal TopicCache ReceivedTopics { get; } = new();
@@ -71,9 +72,11 @@ internal sealed class PeerConnection : RemoteSubscriber
         Buffer.Wake();
     }
 
-    public override void Offer(string topic, Value value, EndpointId? origin, ref byte[]? frame)
+    public override void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding) => encoding.Offer(this);
+
+    /// <summary>Queues a frame (<see cref="QueuedFrame"/>) on the publishing thread, for <see cref="PublishEncoding"/>.</summary>
+    public void Enqueue(object frame)
     {
-        frame ??= FrameCodec.EncodeData(topic, value);
         if (Buffer.Push(frame) == PushOutcome.OverflowDisconnect) Close(CloseReason.BackpressureOverflow, "backpressure overflow");
     }
 
@@ -198,7 +201,7 @@ internal sealed class PeerConnection : RemoteSubscriber
     private async Task DrainLoopAsync()
     {
         var token = _stop.Token;
-        var batch = new byte[_host.DrainBatchSize][];
+        var batch = new object[_host.DrainBatchSize];
         try
         {
             while (!token.IsCancellationRequested)
@@ -241,20 +244,27 @@ internal sealed class PeerConnection : RemoteSubscriber
         }
     }
 
-    /// <summary>Copies a frame into the write chunk, writing the chunk first when it would not fit.</summary>
-    private async ValueTask<int> AppendAsync(byte[] chunk, int used, byte[] frame, CancellationToken token)
+    /// <summary>Writes a frame (see <see cref="QueuedFrame"/>) into the write chunk, writing the chunk first when it would not fit.</summary>
+    private async ValueTask<int> AppendAsync(byte[] chunk, int used, object frame, CancellationToken token)
     {
-        if (used + frame.Length > chunk.Length)
+        var length = QueuedFrame.LengthOf(frame);
+        if (used + length > chunk.Length)
         {
             if (used > 0) await _stream.WriteAsync(chunk.AsMemory(0, used), token).ConfigureAwait(false);
             used = 0;
-            if (frame.Length > chunk.Length)
+            if (length > chunk.Length)
             {
-                await _stream.WriteAsync(frame, token).ConfigureAwait(false);
+                // Larger than a chunk: written on its own, from an array of its size.
+                if (frame is not byte[] large)
+                {
+                    large = new byte[length];
+                    QueuedFrame.Write(frame, large);
+                }
+                await _stream.WriteAsync(large, token).ConfigureAwait(false);
                 return 0;
             }
         }
-        frame.CopyTo(chunk.AsSpan(used));
-        return used + frame.Length;
+        QueuedFrame.Write(frame, chunk.AsSpan(used, length));
+        return used + length;
     }
 }

@@ -41,11 +41,11 @@ internal abstract class RemoteSubscriber
     public SubscriptionTrie Matcher => _matcher;
 
     /// <summary>
-    /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the wire
-    /// encoding, made once per publish into <paramref name="frame"/> and shared by every peering; a client
-    /// queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
+    /// Queues one message in this subscriber's buffer, on the publishing thread. A peering leaves it to
+    /// <paramref name="encoding"/> (the message itself if it is the only peering reached, else one encoding shared by
+    /// all); a client queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
     /// </summary>
-    public abstract void Offer(string topic, Value value, EndpointId? origin, ref byte[]? frame);
+    public abstract void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding);
 
     /// <summary>Tears the subscriber down once; later calls are no-ops.</summary>
     public abstract void Close(CloseReason reason, string detail);

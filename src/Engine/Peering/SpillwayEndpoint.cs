@@ -240,8 +240,8 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             stream = connected;
 
             var info = new PeerInfo(remote.EndpointId, remoteAddress, direction, identity);
-            var buffer = new SendBuffer<byte[]>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval,
-                Options.PeerBufferBytes, static frame => frame.Length, ItemSizes.ReadAgain);
+            var buffer = new SendBuffer<object>(Options.PeerBufferSize, Options.PeerOverflowPolicy, _clock, Options.StatsResetInterval,
+                Options.PeerBufferBytes, QueuedFrame.LengthOf, ItemSizes.ReadAgain);
             var peer = new PeerConnection(this, socket, stream, reader, info, buffer, remote.Subscriptions, _logger);
             if (!_registry.TryAddPeer(peer, versionSent, out var catchUp))
                 throw new PeerHandshakeException(CloseReason.HandshakeRefused, $"already peered with endpoint {remote.EndpointId}");
@@ -443,15 +443,16 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
         DeliverLocally(topic, value, null);
-        byte[]? frame = null;
+        var encoding = new PublishEncoding(topic, value);
         var offered = 0;
         var match = new RunMatch(topic);
         foreach (var subscriber in _registry.Subscribers)
         {
             if (ReferenceEquals(subscriber, origin) || !match.Matches(subscriber.Matcher)) continue;
-            subscriber.Offer(topic, value, null, ref frame);
+            subscriber.Offer(topic, value, null, ref encoding);
             offered++;
         }
+        encoding.Finish();
         return offered;
     }
 
@@ -460,7 +461,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     {
         var (topic, value) = FrameCodec.DecodeData(body, from.ReceivedTopics);
         DeliverLocally(topic, value, from.Id);
-        byte[]? unused = null;
+        var unused = new PublishEncoding(topic, value); // only clients are offered it: they queue the message
         var match = new RunMatch(topic);
         foreach (var subscriber in _registry.Subscribers)
         {

@@ -15,16 +15,31 @@ internal static class FrameCodec
     public const int DefaultMaxFrameSize = EndpointOptions.DefaultMaxFrameSize;
     private static ReadOnlySpan<byte> Magic => "SPWY"u8;
 
-    public static byte[] EncodeData(string topic, Value value)
+    public static byte[] EncodeData(string topic, Value value) => EncodeData(topic, value, DataFrameSize(topic, value));
+
+    /// <summary>A data frame of <paramref name="size"/> bytes, as <see cref="DataFrameSize"/> gave for the same message.</summary>
+    public static byte[] EncodeData(string topic, Value value, int size)
     {
-        var bodySize = ValueCodec.GetStringSize(topic) + ValueCodec.GetEncodedSize(value);
-        var frame = new byte[LengthPrefixSize + 1 + bodySize];
+        var frame = new byte[size];
+        WriteData(frame, topic, value);
+        return frame;
+    }
+
+    /// <summary>
+    /// Bytes of the data frame for <paramref name="topic"/> and <paramref name="value"/>, length prefix included. Throws
+    /// <see cref="ArgumentException"/> for a value that cannot be encoded, so whatever passes here encodes without fail.
+    /// </summary>
+    public static int DataFrameSize(string topic, Value value) =>
+        LengthPrefixSize + 1 + ValueCodec.GetStringSize(topic) + ValueCodec.GetEncodedSize(value);
+
+    /// <summary>Writes the data frame into <paramref name="frame"/>, which <see cref="DataFrameSize"/> sized exactly.</summary>
+    public static void WriteData(Span<byte> frame, string topic, Value value)
+    {
         var writer = new WireWriter(frame);
-        writer.WriteUInt32((uint)(1 + bodySize));
+        writer.WriteUInt32((uint)(frame.Length - LengthPrefixSize));
         writer.WriteByte((byte)FrameType.Data);
         writer.WriteString(topic);
         ValueCodec.Write(ref writer, value);
-        return frame;
     }
 
     /// <summary>A heartbeat frame: type 4, empty body. One shared instance; frames are never written into.</summary>

@@ -135,6 +135,63 @@ public class PubSubTests
         Assert.Equal((0, 0L), (row.Queued, row.Overflows));
     }
 
+    /// <summary>
+    /// A publish gives the first peering it reaches the message itself, encoded by that peering's drain loop into its
+    /// write chunk, and the others one shared encoding (<see cref="PublishEncoding"/>). Both must put the same bytes on
+    /// the wire: every kind of value, strings of every UTF-8 width, and messages larger than a write chunk, in order.
+    /// </summary>
+    [Fact]
+    public async Task One_publish_reaching_three_peerings_arrives_intact_and_in_order_at_each()
+    {
+        await using var hub = new SpillwayEndpoint();
+        var events = new PeerEvents(hub);
+        SpillwayEndpoint[] peers = [new(), new(), new()];
+        var received = peers.Select(_ => new List<Value>()).ToArray();
+        var subscriptions = peers.Select((peer, i) => peer.Subscribe("mix/", (_, value) =>
+        {
+            lock (received[i]) received[i].Add(value);
+        })).ToList();
+        try
+        {
+            foreach (var peer in peers) hub.Peer("127.0.0.1", peer.Listen(IPAddress.Loopback, 0));
+            await events.WaitForAsync("added", peers.Length);
+
+            Value Message(int i) => (i % 6) switch
+            {
+                0 => Value.Of($"{i} " + new string('a', i % 97)),
+                1 => Value.Of($"{i} " + new string('é', i % 50) + "\U0001F600"),
+                2 => Value.Of((long)i),
+                3 => new VectorValue(Value.Of((long)i), Value.Of("in a vector")),
+                4 => new AddressValue(IPAddress.Parse($"10.0.{i % 256}.1")),
+                _ => Value.Of($"{i} " + new string('L', 70_000 + i)), // larger than the 64 KiB write chunk
+            };
+            var published = Enumerable.Range(0, 300).Select(Message).ToList();
+            foreach (var value in published) Assert.Equal(3, hub.Publish("mix/x", value));
+
+            // A value that cannot be encoded fails its publish, and queues nothing: the peerings carry on.
+            Assert.ThrowsAny<ArgumentException>(() => hub.Publish("mix/x", Value.Of("lone \uD800 surrogate")));
+            var last = Value.Of("after the refused one");
+            Assert.Equal(3, hub.Publish("mix/x", last));
+            published.Add(last);
+
+            for (var i = 0; i < peers.Length; i++)
+            {
+                var list = received[i];
+                await Eventually.HoldsAsync(() => { lock (list) return list.Count == published.Count; },
+                    () => { lock (list) return $"peer {i}: {list.Count} of {published.Count}"; });
+                lock (list) Assert.Equal(published, list);
+                Assert.True(hub.TryGetPeeringStats(peers[i].Id, out var row));
+                Assert.Equal(((long)published.Count, 0L, 0), (row.Offered, row.Overflows, row.Queued));
+            }
+            Assert.DoesNotContain(events.All, e => e.Kind == "removed");
+        }
+        finally
+        {
+            subscriptions.ForEach(s => s.Dispose());
+            foreach (var peer in peers) await peer.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task A_client_session_publishes_like_a_local_publish_but_not_to_itself_and_nothing_once_closed()
     {
