@@ -1,7 +1,7 @@
 namespace Spillway.Engine.Buffers;
 
 /// <summary>
-/// The bounded send buffer of one peering (items: encoded frames) or client (items: decoded messages):
+/// The bounded send buffer of one peering (items: frames, encoded or not yet: Peering.QueuedFrame) or client (items: decoded messages):
 /// a ring, its overflow policy and its statistics, all under one lock that belongs to this buffer alone.
 /// Many publishers push; one drain loop takes batches. Per message: no allocation, no clock read (the
 /// window uses <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
