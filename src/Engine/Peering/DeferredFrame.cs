@@ -4,7 +4,7 @@ using Spillway.Engine.Wire;
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// A published message queued unencoded, for the first peering its publish reached: that peering's drain loop encodes
+/// A published message queued unencoded, for the only peering its publish reached: that peering's drain loop encodes
 /// it straight into its write chunk (<see cref="PublishEncoding"/>). Forty bytes where the encoded frame would be the
 /// message's size again, and no copy.
 /// </summary>
