@@ -11,8 +11,8 @@ namespace Spillway.Bench;
 /// <summary>
 /// One whole scrape of a node with 10, 100, 1000 or 10,000 named peers (the design's anchor for 1000:
 /// "a few ms in either exporter"): an HTTP GET of /metrics over loopback from a real Kestrel host, body
-/// read to the end into a buffer kept between scrapes, as Prometheus does (<see cref="Quick.ScrapeClient"/>). N peers give 5N per-peer series plus the three WebSocket aggregates. prometheus-net
-/// is the baseline.
+/// read to the end into a buffer kept between scrapes, as Prometheus does (<see cref="Quick.ScrapeClient"/>). N peers
+/// give 5N per-peer series plus the three WebSocket aggregates. prometheus-net is the baseline.
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]

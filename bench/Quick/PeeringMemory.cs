@@ -20,7 +20,8 @@ internal sealed record PeeringMemoryResult(string Case, int Peerings, double Idl
 /// <summary>
 /// Managed heap of the publishing process per peering, idle and with its send buffer at its bound. Every peering has
 /// its own publishing endpoint (so each holds its own messages, the worst case: fan-out would share one frame between
-/// peerings; a single peering's queued messages hold their values until written, docs/design.md §11), all peered with receivers in a second process. "Full": the receiving process is stopped (SIGSTOP), the
+/// peerings; a single peering's queued messages hold their values until written, docs/design.md §11), all peered with
+/// receivers in a second process. "Full": the receiving process is stopped (SIGSTOP), the
 /// publishers publish until each drop_newest buffer refuses pushes and is still at its message or byte bound after a
 /// pause (so the kernel's socket buffers are full too: that memory is the kernel's, not counted here), then the heap is measured after a forced GC and the process continued.
 /// The frames the drain loop already took out of the buffer for its current socket write (at most
@@ -93,9 +94,9 @@ internal static class PeeringMemory
                         while (Stats(endpoints[i], peers[i]).Overflows < refused + RefusalsWhenFull)
                         {
                             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"{name}: peering {i} never filled its buffer");
-                            // A new value per message, as real traffic has: a queued message may hold its value
-                            // until written (the first peering a publish reaches encodes it then), so one value
-                            // published over and over would make a full buffer look nearly free.
+                            // A new value per message, as real traffic has: a publish that reaches one peering
+                            // queues the value itself until written, so one value published over and over would
+                            // make a full buffer look nearly free.
                             for (var k = 0; k < 256; k++) endpoints[i].Publish(SpillwayPeer.Topic, Value.Of(new string('x', payload)));
                         }
                         await Task.Delay(100);

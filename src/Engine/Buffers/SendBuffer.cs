@@ -1,10 +1,10 @@
 namespace Spillway.Engine.Buffers;
 
 /// <summary>
-/// The bounded send buffer of one peering (items: frames, encoded or not yet: Peering.QueuedFrame) or client (items: decoded messages):
-/// a ring, its overflow policy and its statistics, all under one lock that belongs to this buffer alone.
-/// Many publishers push; one drain loop takes batches. Per message: no allocation, no clock read (the
-/// window uses <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
+/// The bounded send buffer of one peering (items: frames, encoded or not yet: Peering.QueuedFrame) or client (items:
+/// decoded messages): a ring, its overflow policy and its statistics, all under one lock that belongs to this buffer
+/// alone. Many publishers push; one drain loop takes batches. Per message: no allocation, no clock read (the window
+/// uses <see cref="CoarseClock.Now"/>), no lock shared with any other buffer.
 /// </summary>
 /// <remarks>
 /// Two bounds: <see cref="Capacity"/> messages and <see cref="MaxBytes"/> bytes (each item's size comes from

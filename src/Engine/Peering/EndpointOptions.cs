@@ -49,7 +49,10 @@ public sealed record EndpointOptions
     public int WebSocketBufferSize { get; init; } = DefaultBufferSize;
     /// <summary>Layout <c>websocket_overflow_policy</c>: what a push into a full client buffer does.</summary>
     public OverflowPolicy WebSocketOverflowPolicy { get; init; } = DefaultOverflowPolicy;
-    /// <summary>Layout <c>peer_buffer_bytes</c>: byte bound of each peering's send buffer (encoded frame sizes; a string message queued unencoded holds up to about twice that until written).</summary>
+    /// <summary>
+    /// Layout <c>peer_buffer_bytes</c>: byte bound of each peering's send buffer (encoded frame sizes; a string message
+    /// queued unencoded holds up to about twice that until written).
+    /// </summary>
     public long PeerBufferBytes { get; init; } = DefaultBufferBytes;
     /// <summary>Layout <c>websocket_buffer_bytes</c>: byte bound of each client's send buffer (the queued messages' estimated memory, see <see cref="ClientMessageWeight"/>).</summary>
     public long WebSocketBufferBytes { get; init; } = DefaultBufferBytes;

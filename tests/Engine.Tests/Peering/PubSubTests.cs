@@ -136,21 +136,23 @@ public class PubSubTests
     }
 
     /// <summary>
-    /// A publish gives the first peering it reaches the message itself, encoded by that peering's drain loop into its
-    /// write chunk, and the others one shared encoding (<see cref="PublishEncoding"/>). Both must put the same bytes on
-    /// the wire: every kind of value, strings of every UTF-8 width, and messages larger than a write chunk, in order.
+    /// A publish that reaches several peerings queues one shared encoding for all of them; one that reaches a single
+    /// peering queues the message itself, which that peering's drain loop encodes straight into its write chunk
+    /// (<see cref="PublishEncoding"/>). Both must put the same bytes on the wire: every kind of value, strings of every
+    /// UTF-8 width, and messages larger than a write chunk, each peering's messages in publish order.
     /// </summary>
     [Fact]
-    public async Task One_publish_reaching_three_peerings_arrives_intact_and_in_order_at_each()
+    public async Task Publishes_to_one_peering_and_to_three_arrive_intact_and_in_order_at_each()
     {
         await using var hub = new SpillwayEndpoint();
         var events = new PeerEvents(hub);
         SpillwayEndpoint[] peers = [new(), new(), new()];
-        var received = peers.Select(_ => new List<Value>()).ToArray();
-        var subscriptions = peers.Select((peer, i) => peer.Subscribe("mix/", (_, value) =>
+        var received = peers.Select(_ => new List<(string, Value)>()).ToArray();
+        // Every peering subscribes to mix/ (three peerings per publish) and to a topic of its own (one).
+        var subscriptions = peers.SelectMany((peer, i) => new[] { "mix/", $"solo{i}/" }.Select(prefix => peer.Subscribe(prefix, (topic, value) =>
         {
-            lock (received[i]) received[i].Add(value);
-        })).ToList();
+            lock (received[i]) received[i].Add((topic, value));
+        }))).ToList();
         try
         {
             foreach (var peer in peers) hub.Peer("127.0.0.1", peer.Listen(IPAddress.Loopback, 0));
@@ -165,23 +167,38 @@ public class PubSubTests
                 4 => new AddressValue(IPAddress.Parse($"10.0.{i % 256}.1")),
                 _ => Value.Of($"{i} " + new string('L', 70_000 + i)), // larger than the 64 KiB write chunk
             };
-            var published = Enumerable.Range(0, 300).Select(Message).ToList();
-            foreach (var value in published) Assert.Equal(3, hub.Publish("mix/x", value));
+            var expected = peers.Select(_ => new List<(string, Value)>()).ToArray();
+            void PublishToAll(Value value)
+            {
+                Assert.Equal(3, hub.Publish("mix/x", value));
+                foreach (var list in expected) list.Add(("mix/x", value));
+            }
+            void PublishToOne(int peer, Value value)
+            {
+                Assert.Equal(1, hub.Publish($"solo{peer}/x", value));
+                expected[peer].Add(($"solo{peer}/x", value));
+            }
+            for (var i = 0; i < 300; i++)
+            {
+                PublishToAll(Message(i));
+                PublishToOne(i % peers.Length, Message(i + 1));
+            }
 
             // A value that cannot be encoded fails its publish, and queues nothing: the peerings carry on.
-            Assert.ThrowsAny<ArgumentException>(() => hub.Publish("mix/x", Value.Of("lone \uD800 surrogate")));
-            var last = Value.Of("after the refused one");
-            Assert.Equal(3, hub.Publish("mix/x", last));
-            published.Add(last);
+            var bad = Value.Of("lone \uD800 surrogate");
+            Assert.ThrowsAny<ArgumentException>(() => hub.Publish("mix/x", bad));
+            Assert.ThrowsAny<ArgumentException>(() => hub.Publish("solo0/x", bad));
+            PublishToAll(Value.Of("after the refused ones"));
+            PublishToOne(0, Value.Of("after the refused ones, alone"));
 
             for (var i = 0; i < peers.Length; i++)
             {
-                var list = received[i];
-                await Eventually.HoldsAsync(() => { lock (list) return list.Count == published.Count; },
-                    () => { lock (list) return $"peer {i}: {list.Count} of {published.Count}"; });
-                lock (list) Assert.Equal(published, list);
+                var (list, want) = (received[i], expected[i]);
+                await Eventually.HoldsAsync(() => { lock (list) return list.Count == want.Count; },
+                    () => { lock (list) return $"peer {i}: {list.Count} of {want.Count}"; });
+                lock (list) Assert.Equal(want, list);
                 Assert.True(hub.TryGetPeeringStats(peers[i].Id, out var row));
-                Assert.Equal(((long)published.Count, 0L, 0), (row.Offered, row.Overflows, row.Queued));
+                Assert.Equal(((long)want.Count, 0L, 0), (row.Offered, row.Overflows, row.Queued));
             }
             Assert.DoesNotContain(events.All, e => e.Kind == "removed");
         }
