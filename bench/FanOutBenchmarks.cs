@@ -10,7 +10,7 @@ namespace Spillway.Bench;
 /// receiving process, draining while the benchmark publishes). The receivers live in another process
 /// because MemoryDiagnoser counts every thread of the benchmark process: in-process receivers decoding
 /// each message made Allocated grow with Peers (240 B -> 8,770 B in a first run) although the publish
-/// itself allocates at most one frame (at 1 peer, a 40-byte DeferredFrame instead). The engine's default
+/// itself allocates one 40-byte DeferredFrame, shared by every peering it reaches. The engine's default
 /// drop_oldest policy keeps the buffers bounded when the receivers fall behind, so the steady state may
 /// include evictions.
 /// </summary>

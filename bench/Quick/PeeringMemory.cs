@@ -19,8 +19,8 @@ internal sealed record PeeringMemoryResult(string Case, int Peerings, double Idl
 
 /// <summary>
 /// Managed heap of the publishing process per peering, idle and with its send buffer at its bound. Every peering has
-/// its own publishing endpoint (so each holds its own messages, the worst case: fan-out would share one frame between
-/// peerings; a single peering's queued messages hold their values until written, docs/design.md §11), all peered with
+/// its own publishing endpoint (so each holds its own messages, the worst case: fan-out would share one message between
+/// peerings; queued messages hold their values until written, docs/design.md §11), all peered with
 /// receivers in a second process. "Full": the receiving process is stopped (SIGSTOP), the
 /// publishers publish until each drop_newest buffer refuses pushes and is still at its message or byte bound after a
 /// pause (so the kernel's socket buffers are full too: that memory is the kernel's, not counted here), then the heap is measured after a forced GC and the process continued.

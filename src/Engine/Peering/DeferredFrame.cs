@@ -4,9 +4,10 @@ using Spillway.Engine.Wire;
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// A published message queued unencoded, for the only peering its publish reached: that peering's drain loop encodes
-/// it straight into its write chunk (<see cref="PublishEncoding"/>). Forty bytes where the encoded frame would be the
-/// message's size again, and no copy.
+/// A published message queued unencoded, one instance shared by every peering its publish reached: each peering's
+/// drain loop encodes it straight into its write chunk (<see cref="PublishEncoding"/>). Forty bytes where the encoded
+/// frame would be the message's size again, and no copy on the publishing thread. Immutable, so drain loops on
+/// several threads may write it at once.
 /// </summary>
 internal sealed class DeferredFrame(string topic, Value value, int length)
 {

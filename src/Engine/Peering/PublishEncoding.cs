@@ -4,11 +4,10 @@ using Spillway.Engine.Wire;
 namespace Spillway.Engine.Peering;
 
 /// <summary>
-/// What one publish queues for the peerings it reaches. If it reaches one, that peering gets the message itself, in a
-/// <see cref="DeferredFrame"/> its drain loop encodes straight into the write chunk: the publishing thread allocates
-/// 40 bytes instead of a frame, and encodes and copies nothing. If it reaches more, they all share one encoded frame,
-/// as a fan-out should. The first peering is therefore held back until the second shows up or the publish ends
-/// (<see cref="Finish"/>).
+/// What one publish queues for the peerings it reaches: one item, shared by all of them. For a scalar or a string it is
+/// the message itself, a <see cref="DeferredFrame"/> that each peering's drain loop encodes straight into its write
+/// chunk, where it would otherwise have copied an encoded frame: the publishing thread allocates 40 bytes whatever the
+/// number of peerings, and encodes and copies nothing. A container is encoded once, on the publishing thread.
 /// </summary>
 /// <remarks>
 /// The message is sized (and so checked: <see cref="FrameCodec.DataFrameSize"/> throws for a value that cannot be
@@ -20,38 +19,20 @@ namespace Spillway.Engine.Peering;
 /// </remarks>
 internal struct PublishEncoding(string topic, Value value)
 {
-    private int _length;
-    private byte[]? _frame;
-    private IFrameQueue? _held;
+    private object? _item;
 
-    /// <summary>Queues the message for <paramref name="peer"/>, now or at <see cref="Finish"/>.</summary>
+    /// <summary>Queues the message for <paramref name="peer"/>.</summary>
     public void Offer(IFrameQueue peer)
     {
-        if (_length == 0) _length = FrameCodec.DataFrameSize(topic, value);
-        if (_frame is null)
-        {
-            if (_held is null && !IsContainer(value))
-            {
-                _held = peer;
-                return;
-            }
-            _frame = FrameCodec.EncodeData(topic, value, _length);
-            if (_held is not null)
-            {
-                _held.Enqueue(_frame);
-                _held = null;
-            }
-        }
-        peer.Enqueue(_frame);
+        _item ??= Create(topic, value);
+        peer.Enqueue(_item);
     }
 
-    /// <summary>Ends the publish: a peering held back alone gets the message itself.</summary>
-    public void Finish()
+    private static object Create(string topic, Value value)
     {
-        if (_held is null) return;
-        _held.Enqueue(new DeferredFrame(topic, value, _length));
-        _held = null;
+        var length = FrameCodec.DataFrameSize(topic, value);
+        return value.Kind is ValueKind.Vector or ValueKind.Set or ValueKind.Table
+            ? FrameCodec.EncodeData(topic, value, length)
+            : new DeferredFrame(topic, value, length);
     }
-
-    private static bool IsContainer(Value value) => value.Kind is ValueKind.Vector or ValueKind.Set or ValueKind.Table;
 }

@@ -41,9 +41,8 @@ internal abstract class RemoteSubscriber
     public SubscriptionTrie Matcher => _matcher;
 
     /// <summary>
-    /// Queues one message in this subscriber's buffer, on the publishing thread. A peering leaves it to
-    /// <paramref name="encoding"/> (the message itself if it is the only peering reached, else one encoding shared by
-    /// all); a client queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
+    /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the item
+    /// <paramref name="encoding"/> made once for every peering reached; a client queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
     /// </summary>
     public abstract void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding);
 

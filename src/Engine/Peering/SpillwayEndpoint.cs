@@ -432,7 +432,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
 
     /// <summary>
     /// Publishes to local subscribers and queues the message in the buffer of every peer and client whose
-    /// subscriptions match (peers share one wire encoding). Returns the number of buffers it was offered to.
+    /// subscriptions match (peers share one queued message). Returns the number of buffers it was offered to.
     /// </summary>
     public int Publish(string topic, Value value) => Publish(topic, value, origin: null);
 
@@ -452,7 +452,6 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
             subscriber.Offer(topic, value, null, ref encoding);
             offered++;
         }
-        encoding.Finish();
         return offered;
     }
 

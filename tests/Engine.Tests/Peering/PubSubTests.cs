@@ -136,10 +136,11 @@ public class PubSubTests
     }
 
     /// <summary>
-    /// A publish that reaches several peerings queues one shared encoding for all of them; one that reaches a single
-    /// peering queues the message itself, which that peering's drain loop encodes straight into its write chunk
-    /// (<see cref="PublishEncoding"/>). Both must put the same bytes on the wire: every kind of value, strings of every
-    /// UTF-8 width, and messages larger than a write chunk, each peering's messages in publish order.
+    /// A publish queues one item for every peering it reaches (<see cref="PublishEncoding"/>): the message itself, which
+    /// each peering's drain loop encodes straight into its write chunk, three of them at once for a publish to all
+    /// three, or a container's frame encoded at publish time. Every path must put the same bytes on the wire: every
+    /// kind of value, strings of every UTF-8 width, and messages larger than a write chunk, each peering's messages in
+    /// publish order.
     /// </summary>
     [Fact]
     public async Task Publishes_to_one_peering_and_to_three_arrive_intact_and_in_order_at_each()

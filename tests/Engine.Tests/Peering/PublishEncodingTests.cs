@@ -7,9 +7,9 @@ using Spillway.Engine.Wire;
 namespace Spillway.Engine.Tests.Peering;
 
 /// <summary>
-/// What a publish queues for the peerings it reaches (<see cref="PublishEncoding"/>): the message itself when it reaches
-/// one, encoded later by that peering's drain loop, and one shared encoding when it reaches more. A deferred message
-/// must put exactly the bytes of the eager encoding on the wire.
+/// What a publish queues for the peerings it reaches (<see cref="PublishEncoding"/>): one item shared by all of them,
+/// the message itself, encoded later by each peering's drain loop, or for a container its frame, encoded at once. A
+/// deferred message must put exactly the bytes of the eager encoding on the wire.
 /// </summary>
 public class PublishEncodingTests
 {
@@ -41,14 +41,12 @@ public class PublishEncodingTests
 
     [Theory]
     [MemberData(nameof(Scalars))]
-    public void A_publish_reaching_one_peering_queues_the_message_which_writes_the_bytes_of_the_encoding(string what, Value value)
+    public void A_publish_queues_the_message_itself_which_writes_the_bytes_of_the_encoding(string what, Value value)
     {
         var expected = FrameCodec.EncodeData(Topic, value);
         var queue = new Queue();
         var encoding = new PublishEncoding(Topic, value);
         encoding.Offer(queue);
-        Assert.Empty(queue.Frames); // held back until the publish ends: a second peering would change it
-        encoding.Finish();
         var frame = Assert.IsType<DeferredFrame>(Assert.Single(queue.Frames));
         Assert.Equal(expected.Length, QueuedFrame.LengthOf(frame));
         // Written over 0xFF: a byte the deferred encoding skipped would show.
@@ -58,24 +56,25 @@ public class PublishEncodingTests
     }
 
     [Fact]
-    public void A_publish_reaching_several_peerings_queues_one_shared_encoding_for_all_of_them()
+    public void A_publish_reaching_several_peerings_queues_one_message_for_all_and_each_writes_the_same_bytes()
     {
-        var value = Value.Of("payload");
+        var value = Value.Of("payload é \U0001F600");
         Queue[] queues = [new(), new(), new()];
         var encoding = new PublishEncoding(Topic, value);
         foreach (var queue in queues) encoding.Offer(queue);
-        encoding.Finish();
-        var shared = Assert.IsType<byte[]>(Assert.Single(queues[0].Frames));
-        Assert.Equal(FrameCodec.EncodeData(Topic, value), shared);
+        var shared = Assert.IsType<DeferredFrame>(Assert.Single(queues[0].Frames));
         foreach (var queue in queues) Assert.Same(shared, Assert.Single(queue.Frames));
-        Assert.Equal(shared.Length, QueuedFrame.LengthOf(shared));
-        var copied = new byte[shared.Length];
-        QueuedFrame.Write(shared, copied);
-        Assert.Equal(shared, copied);
+        var expected = FrameCodec.EncodeData(Topic, value);
+        foreach (var _ in queues)
+        {
+            var written = Enumerable.Repeat((byte)0xFF, shared.Length).ToArray();
+            QueuedFrame.Write(shared, written);
+            Assert.Equal(expected, written);
+        }
     }
 
     [Fact]
-    public void Containers_are_encoded_at_once_even_for_a_single_peering()
+    public void Containers_are_encoded_at_once_and_the_frame_shared()
     {
         Value[] containers =
         [
@@ -86,13 +85,17 @@ public class PublishEncodingTests
         ];
         foreach (var container in containers)
         {
-            var queue = new Queue();
+            Queue[] queues = [new(), new()];
             var encoding = new PublishEncoding(Topic, container);
-            encoding.Offer(queue);
-            var frame = Assert.IsType<byte[]>(Assert.Single(queue.Frames));
+            encoding.Offer(queues[0]);
+            var frame = Assert.IsType<byte[]>(Assert.Single(queues[0].Frames));
             Assert.Equal(FrameCodec.EncodeData(Topic, container), frame);
-            encoding.Finish();
-            Assert.Single(queue.Frames);
+            Assert.Equal(frame.Length, QueuedFrame.LengthOf(frame));
+            encoding.Offer(queues[1]);
+            Assert.Same(frame, Assert.Single(queues[1].Frames));
+            var copied = new byte[frame.Length];
+            QueuedFrame.Write(frame, copied);
+            Assert.Equal(frame, copied);
         }
     }
 
