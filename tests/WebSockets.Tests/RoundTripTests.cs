@@ -121,6 +121,36 @@ public class RoundTripTests
             Assert.Equal(AllTypes[i], echoed[i]);
     }
 
+    /// <summary>
+    /// An ASCII string from a peer reaches the gateway as the bytes the wire carried and is written into JSON from them
+    /// (<see cref="StringValue"/>; other text is decoded on arrival); the client must get exactly the text the same
+    /// string published here encodes to, escapes included.
+    /// </summary>
+    [Fact]
+    public async Task A_string_from_a_peer_reaches_the_client_as_exactly_the_json_of_the_same_text()
+    {
+        string[] texts =
+        [
+            "",
+            "plain ascii",
+            "quotes \" backslash \\ slash / newline \n tab \t nul \0 del \u007f <&'> +",
+            "control \u0001\u001f, line separator \u2028, paragraph \u2029",
+            "é 日本 € \U0001F680 \U0001F600",
+            new string('a', 70_000) + " \"\n", // ASCII over the 64 KiB write chunk
+            new string('é', 40_000) + "\U0001F680", // the same in UTF-8, decoded on arrival
+        ];
+        await using var cluster = await TestCluster.StartAsync();
+        var client = await cluster.ConnectSubscribedAsync("/s/");
+
+        for (var i = 0; i < texts.Length; i++) Assert.Equal(1, cluster.Peer.Publish($"/s/{i}", new StringValue(texts[i])));
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = System.Text.Encoding.UTF8.GetString(Spillway.WebSockets.Json.BrokerJson.EncodeDataMessage($"/s/{i}", new StringValue(texts[i])));
+            Assert.Equal(expected, await client.ReceiveTextAsync());
+        }
+    }
+
     [Fact]
     public async Task Messages_around_a_large_one_arrive_exactly_through_the_reused_encoding_buffer()
     {

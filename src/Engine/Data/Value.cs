@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Spillway.Engine.Data;
 
 /// <summary>
@@ -110,11 +112,55 @@ public sealed record TimestampValue(long NanosecondsSinceEpoch) : Value
 }
 
 /// <summary>Broker's <c>string</c>.</summary>
-/// <param name="Value">The text.</param>
-public sealed record StringValue(string Value) : Value
+/// <remarks>
+/// An ASCII string received from a peer as a message's value is kept as the bytes the wire carried and widened into
+/// <see cref="Value"/> the first time someone reads it: a node that only counts, drops or forwards messages (to a
+/// WebSocket client, whose JSON is UTF-8 too) never makes the UTF-16 copy, twice the size. Other text is decoded on
+/// arrival, since validating it costs as much as the one pass that validates and transcodes it. Equality and hashing
+/// are over the text, whatever the form it is held in.
+/// </remarks>
+public sealed record StringValue : Value
 {
+    private string? _text;
+    private readonly byte[]? _ascii;
+
+    /// <param name="Value">The text.</param>
+    public StringValue(string Value) => _text = Value;
+
+    /// <summary>A string read off the wire: <paramref name="ascii"/> holds ASCII only and is owned by this value from now on.</summary>
+    internal StringValue(byte[] ascii) => _ascii = ascii;
+
+    /// <summary>The text.</summary>
+    public string Value
+    {
+        // Decoding twice on a race yields equal strings: harmless.
+        get => _text ??= _ascii is null ? null! : Encoding.Latin1.GetString(_ascii);
+        init => _text = value;
+    }
+
+    /// <summary>The text's UTF-8 (ASCII), when the value came off the wire as such; otherwise false.</summary>
+    internal bool TryGetUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = _ascii;
+        return _ascii is not null;
+    }
+
+    /// <summary>The text if it was widened (or given) already; null for wire ASCII no one read yet.</summary>
+    internal string? DecodedOrNull => _text;
+
+    /// <summary>Deconstructs into <see cref="Value"/>.</summary>
+    public void Deconstruct(out string Value) => Value = this.Value;
+
     /// <inheritdoc/>
     public override ValueKind Kind => ValueKind.String;
+
+    /// <inheritdoc/>
+    public bool Equals(StringValue? other) =>
+        ReferenceEquals(this, other) || other is not null &&
+        (_ascii is not null && other._ascii is not null
+            ? _ascii.AsSpan().SequenceEqual(other._ascii)
+            : string.Equals(Value, other.Value, StringComparison.Ordinal));
+
     // string.GetHashCode is already seeded per process (Marvin).
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(ValueKind.String, Value);

@@ -4,7 +4,8 @@ namespace Spillway.Engine.Peering;
 
 /// <summary>
 /// What a queued client message weighs against <see cref="EndpointOptions.WebSocketBufferBytes"/>: an estimate of the
-/// managed memory it holds (a client buffer keeps decoded values, not frames). Strings count two bytes per character,
+/// managed memory it holds (a client buffer keeps decoded values, not frames). Strings count two bytes per character
+/// (an ASCII message value off the wire one, until read: <see cref="StringValue"/>),
 /// every value its object header and fields, containers their slots, so a message of many small items is not
 /// mistaken for a light one. Computed once per push on the publishing thread, outside any lock.
 /// </summary>
@@ -12,6 +13,7 @@ internal static class ClientMessageWeight
 {
     private const int ObjectHeader = 24;
     private const int StringHeader = 22;
+    private const int ArrayHeader = 24;
 
     public static int Of(ClientMessage message)
     {
@@ -21,11 +23,23 @@ internal static class ClientMessageWeight
 
     private static long StringWeight(string s) => StringHeader + 2L * s.Length;
 
+    /// <summary>
+    /// A string off the wire as ASCII holds its bytes, and its text once read: local subscribers, which run before clients
+    /// are offered the message, have read it by now if they read it at all. Reading it later, on another thread, is
+    /// not counted; the weight must not change after the push, which the pop subtracts.
+    /// </summary>
+    private static long StringValueWeight(StringValue s)
+    {
+        if (!s.TryGetUtf8(out var ascii)) return StringWeight(s.Value);
+        var decoded = s.DecodedOrNull;
+        return ArrayHeader + ascii.Length + (decoded is null ? 0 : StringWeight(decoded));
+    }
+
     private static long Of(Value value) => value switch
     {
         // Shared singletons (none, true, false) still take a slot where they are referenced.
         NoneValue or BooleanValue => 8,
-        StringValue s => ObjectHeader + StringWeight(s.Value),
+        StringValue s => ObjectHeader + StringValueWeight(s),
         EnumValue e => ObjectHeader + StringWeight(e.Name),
         AddressValue or SubnetValue => ObjectHeader + 64,
         VectorValue v => ObjectHeader + Items(v.Items),

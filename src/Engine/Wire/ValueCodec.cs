@@ -59,7 +59,8 @@ internal static class ValueCodec
             case BooleanValue: return 2;
             case CountValue: case IntegerValue: case RealValue: case TimespanValue: case TimestampValue:
                 return 1 + 8;
-            case StringValue s: return 1 + GetStringSize(s.Value);
+            case StringValue s:
+                return 1 + (s.TryGetUtf8(out var utf8) ? WireWriter.GetVarUInt32Size((uint)utf8.Length) + utf8.Length : GetStringSize(s.Value));
             case EnumValue e: return 1 + GetStringSize(e.Name);
             case AddressValue a: return 1 + AddressSize(a.Address);
             case SubnetValue n:
@@ -136,7 +137,12 @@ internal static class ValueCodec
                 break;
             case StringValue s:
                 writer.WriteByte((byte)ValueKind.String);
-                writer.WriteString(s.Value);
+                if (s.TryGetUtf8(out var utf8))
+                {
+                    writer.WriteVarUInt32((uint)utf8.Length);
+                    writer.WriteBytes(utf8);
+                }
+                else writer.WriteString(s.Value);
                 break;
             case EnumValue e:
                 writer.WriteByte((byte)ValueKind.EnumValue);
@@ -256,7 +262,9 @@ internal static class ValueCodec
             case ValueKind.Timestamp:
                 return new TimestampValue(reader.ReadInt64());
             case ValueKind.String:
-                return new StringValue(reader.ReadString());
+                // A message's own ASCII value stays bytes until read (StringValue); strings inside containers are
+                // decoded, as the containers' order and hashing read them.
+                return depth == 0 ? reader.ReadMessageString() : new StringValue(reader.ReadString());
             case ValueKind.EnumValue:
                 return new EnumValue(reader.ReadString());
             case ValueKind.Address:

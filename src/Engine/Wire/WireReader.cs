@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
+using Spillway.Engine.Data;
 
 namespace Spillway.Engine.Wire;
 
@@ -91,6 +92,18 @@ internal ref struct WireReader
         topic = Decode(bytes, start);
         topics.Add(bytes, topic);
         return topic;
+    }
+
+    /// <summary>
+    /// A message's string value: ASCII is copied out of the frame as it is and widened only when read; other text is
+    /// decoded now, as <see cref="ReadString"/> does (<see cref="StringValue"/>).
+    /// </summary>
+    public StringValue ReadMessageString()
+    {
+        int start = _position;
+        var bytes = ReadStringBytes();
+        if (bytes.IsEmpty) return new StringValue(string.Empty);
+        return Ascii.IsValid(bytes) ? new StringValue(bytes.ToArray()) : new StringValue(Decode(bytes, start));
     }
 
     private ReadOnlySpan<byte> ReadStringBytes()

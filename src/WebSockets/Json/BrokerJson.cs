@@ -491,6 +491,9 @@ internal static class BrokerJson
             case TimestampValue t:
                 writer.WriteStringValue(BrokerJsonText.FormatTimestamp(t.NanosecondsSinceEpoch));
                 break;
+            case StringValue s when s.TryGetUtf8(out var utf8):
+                writer.WriteStringValue(utf8); // as it came off the wire: no UTF-16 copy to transcode back
+                break;
             case StringValue s:
                 writer.WriteStringValue(s.Value ?? throw new BrokerJsonException("string value is null"));
                 break;

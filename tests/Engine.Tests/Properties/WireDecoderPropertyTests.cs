@@ -2,6 +2,7 @@ using System.Net;
 using CsCheck;
 using Spillway.Engine.Data;
 using Spillway.Engine.Wire;
+using static Spillway.Engine.Tests.Wire.WireValues;
 
 namespace Spillway.Engine.Tests.Properties;
 
@@ -44,14 +45,6 @@ public class WireDecoderPropertyTests
             (1, inner.Array[0, 4].Select(items => (Value)new SetValue(items.Distinct().ToArray()))),
             (1, Gen.Select(inner, inner).Array[0, 4].Select(entries => (Value)new TableValue(
                 entries.DistinctBy(e => e.Item1).Select(e => KeyValuePair.Create(e.Item1, e.Item2)).ToArray()))));
-    }
-
-    private static byte[] Encode(Value value)
-    {
-        var bytes = new byte[ValueCodec.GetEncodedSize(value)];
-        var writer = new WireWriter(bytes);
-        ValueCodec.Write(ref writer, value);
-        return bytes;
     }
 
     /// <summary>Decodes a value; true if it decoded, false if cleanly rejected; anything else escapes and fails.</summary>

@@ -4,22 +4,13 @@ using System.Net.Sockets;
 using System.Text;
 using Spillway.Engine.Data;
 using Spillway.Engine.Wire;
+using static Spillway.Engine.Tests.Wire.WireValues;
 
 namespace Spillway.Engine.Tests.Wire;
 
 public class ValueCodecTests
 {
     // ---------- helpers ----------
-
-    private static byte[] Encode(Value value)
-    {
-        int size = ValueCodec.GetEncodedSize(value);
-        var buffer = new byte[size];
-        var writer = new WireWriter(buffer);
-        ValueCodec.Write(ref writer, value);
-        Assert.Equal(size, writer.Written);
-        return buffer;
-    }
 
     private static Value Decode(byte[] bytes)
     {
