@@ -127,7 +127,9 @@ public sealed record StringValue : Value
     /// <param name="Value">The text.</param>
     public StringValue(string Value) => _text = Value;
 
-    /// <summary>A string read off the wire: <paramref name="ascii"/> holds ASCII only and is owned by this value from now on.</summary>
+    /// <summary>
+    /// A string read off the wire: <paramref name="ascii"/> holds ASCII only and is owned by this value from now on.
+    /// </summary>
     internal StringValue(byte[] ascii) => _ascii = ascii;
 
     /// <summary>The text.</summary>
@@ -135,7 +137,12 @@ public sealed record StringValue : Value
     {
         // Decoding twice on a race yields equal strings: harmless.
         get => _text ??= _ascii is null ? null! : Encoding.Latin1.GetString(_ascii);
-        init => _text = value;
+        init
+        {
+            // `with { Value = ... }` copies the bytes of the value it started from: they are not this text.
+            _text = value;
+            _ascii = null;
+        }
     }
 
     /// <summary>The text's UTF-8 (ASCII), when the value came off the wire as such; otherwise false.</summary>

@@ -24,9 +24,9 @@ internal static class ClientMessageWeight
     private static long StringWeight(string s) => StringHeader + 2L * s.Length;
 
     /// <summary>
-    /// A string off the wire as ASCII holds its bytes, and its text once read: local subscribers, which run before clients
-    /// are offered the message, have read it by now if they read it at all. Reading it later, on another thread, is
-    /// not counted; the weight must not change after the push, which the pop subtracts.
+    /// A string off the wire as ASCII holds its bytes, and its text once read: local subscribers, which run before
+    /// clients are offered the message, have read it by now if they read it at all. Reading it later, on another
+    /// thread, is not counted; the weight must not change after the push, which the pop subtracts.
     /// </summary>
     private static long StringValueWeight(StringValue s)
     {

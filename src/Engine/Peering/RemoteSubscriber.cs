@@ -42,7 +42,8 @@ internal abstract class RemoteSubscriber
 
     /// <summary>
     /// Queues one message in this subscriber's buffer, on the publishing thread. A peering queues the item
-    /// <paramref name="encoding"/> made once for every peering reached; a client queues the decoded message. A disconnect-policy overflow tears the subscriber down here.
+    /// <paramref name="encoding"/> made once for every peering reached; a client queues the decoded message. A
+    /// disconnect-policy overflow tears the subscriber down here.
     /// </summary>
     public abstract void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding);
 

@@ -60,7 +60,9 @@ internal static class ValueCodec
             case CountValue: case IntegerValue: case RealValue: case TimespanValue: case TimestampValue:
                 return 1 + 8;
             case StringValue s:
-                return 1 + (s.TryGetUtf8(out var utf8) ? WireWriter.GetVarUInt32Size((uint)utf8.Length) + utf8.Length : GetStringSize(s.Value));
+                return 1 + (s.TryGetUtf8(out var utf8)
+                    ? WireWriter.GetVarUInt32Size((uint)utf8.Length) + utf8.Length
+                    : GetStringSize(s.Value));
             case EnumValue e: return 1 + GetStringSize(e.Name);
             case AddressValue a: return 1 + AddressSize(a.Address);
             case SubnetValue n:

@@ -72,6 +72,18 @@ public class WireStringValueTests
     }
 
     [Fact]
+    public void A_copy_with_another_text_is_that_text_and_not_the_bytes_it_was_copied_from()
+    {
+        var received = (StringValue)Decode(Encode(Value.Of("from the wire")));
+        var changed = received with { Value = "changed" };
+        Assert.False(changed.TryGetUtf8(out _));
+        Assert.Equal("changed", changed.Value);
+        Assert.Equal(Value.Of("changed"), changed);
+        Assert.NotEqual(received, changed);
+        Assert.Equal(Encode(Value.Of("changed")), Encode(changed));
+    }
+
+    [Fact]
     public void Different_strings_off_the_wire_are_not_equal()
     {
         var a = Decode(Encode(Value.Of("same length a")));
