@@ -9,11 +9,11 @@ namespace Spillway.Bench;
 /// <summary>
 /// Receive-side cost of one data frame (topic + string value), as a peering's read loop decodes it. The BASELINE,
 /// <see cref="ValidateThenTranscode"/>, is the first decoder (validate the UTF-8, then count and transcode it, three
-/// passes; the topic decoded and allocated every time). <see cref="DecodeToText"/> is the one before the message's
-/// string stayed UTF-8 (the peering's topic cache; ASCII checked and widened, other text validated and transcoded in
-/// one pass). <see cref="Decode"/> is today's, for a subscriber that reads the text (validated and copied as UTF-8,
-/// decoded when read), and <see cref="DecodeUnread"/> for one that does not (a node forwarding to WebSocket clients, a
-/// counter). 64 B and 1 KiB ASCII payloads (the quick set's shapes) and a 1 KiB payload of French text with euro
+/// passes; the topic decoded and allocated every time). <see cref="DecodeToText"/> is the one before a message's ASCII
+/// string stayed bytes (the peering's topic cache; ASCII checked and widened, other text validated and transcoded in
+/// one pass). <see cref="Decode"/> is today's, for a subscriber that reads the text (ASCII copied as bytes and widened
+/// when read; other text as before), and <see cref="DecodeUnread"/> for one that does not (a node forwarding to
+/// WebSocket clients, a counter). 64 B and 1 KiB ASCII payloads (the quick set's shapes) and a 1 KiB payload of French text with euro
 /// signs (two- and three-byte sequences between ASCII).
 /// </summary>
 [Config(typeof(ShortJobConfig))]

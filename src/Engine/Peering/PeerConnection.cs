@@ -14,7 +14,7 @@ namespace Spillway.Engine.Peering;
 /// updates) travel beside the buffer and are never dropped by its overflow policy. The stream is the
 /// socket's, or a transport wrapped around it by the handshake; this class never touches the wire below it.
 /// </summary>
-internal sealed class PeerConnection : RemoteSubscriber, IFrameQueue
+internal sealed class PeerConnection : RemoteSubscriber
 {
     private const int WriteChunkSize = 64 * 1024;
 
@@ -72,12 +72,9 @@ internal sealed class PeerConnection : RemoteSubscriber, IFrameQueue
         Buffer.Wake();
     }
 
-    public override void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding) => encoding.Offer(this);
-
-    /// <summary>Queues a frame (<see cref="QueuedFrame"/>) on the publishing thread, for <see cref="PublishEncoding"/>.</summary>
-    public void Enqueue(object frame)
+    public override void Offer(string topic, Value value, EndpointId? origin, ref PublishEncoding encoding)
     {
-        if (Buffer.Push(frame) == PushOutcome.OverflowDisconnect) Close(CloseReason.BackpressureOverflow, "backpressure overflow");
+        if (Buffer.Push(encoding.Item()) == PushOutcome.OverflowDisconnect) Close(CloseReason.BackpressureOverflow, "backpressure overflow");
     }
 
     public override PeeringStats ReadStats(long now) => ToPeeringStats(Buffer.GetStats(now));

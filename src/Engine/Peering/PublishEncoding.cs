@@ -21,12 +21,11 @@ internal struct PublishEncoding(string topic, Value value)
 {
     private object? _item;
 
-    /// <summary>Queues the message for <paramref name="peer"/>.</summary>
-    public void Offer(IFrameQueue peer)
-    {
-        _item ??= Create(topic, value);
-        peer.Enqueue(_item);
-    }
+    /// <summary>
+    /// What every peering reached queues (<see cref="QueuedFrame"/>): made at the first call, the same item after. Throws
+    /// for a value that cannot be encoded, before any buffer has taken anything.
+    /// </summary>
+    public object Item() => _item ??= Create(topic, value);
 
     private static object Create(string topic, Value value)
     {

@@ -37,9 +37,11 @@ internal static class ValueCodec
     public static int GetStringSize(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        int bytes = WireWriter.StrictUtf8.GetByteCount(s);
-        return WireWriter.GetVarUInt32Size((uint)bytes) + bytes;
+        return GetStringSize(WireWriter.StrictUtf8.GetByteCount(s));
     }
+
+    /// <summary>Size of a wire string of <paramref name="utf8Bytes"/> UTF-8 bytes.</summary>
+    public static int GetStringSize(int utf8Bytes) => WireWriter.GetVarUInt32Size((uint)utf8Bytes) + utf8Bytes;
 
     public static void Write(ref WireWriter writer, Value value)
     {
@@ -60,9 +62,7 @@ internal static class ValueCodec
             case CountValue: case IntegerValue: case RealValue: case TimespanValue: case TimestampValue:
                 return 1 + 8;
             case StringValue s:
-                return 1 + (s.TryGetUtf8(out var utf8)
-                    ? WireWriter.GetVarUInt32Size((uint)utf8.Length) + utf8.Length
-                    : GetStringSize(s.Value));
+                return 1 + (s.TryGetUtf8(out var utf8) ? GetStringSize(utf8.Length) : GetStringSize(s.Value));
             case EnumValue e: return 1 + GetStringSize(e.Name);
             case AddressValue a: return 1 + AddressSize(a.Address);
             case SubnetValue n:
@@ -139,11 +139,7 @@ internal static class ValueCodec
                 break;
             case StringValue s:
                 writer.WriteByte((byte)ValueKind.String);
-                if (s.TryGetUtf8(out var utf8))
-                {
-                    writer.WriteVarUInt32((uint)utf8.Length);
-                    writer.WriteBytes(utf8);
-                }
+                if (s.TryGetUtf8(out var utf8)) writer.WriteString(utf8);
                 else writer.WriteString(s.Value);
                 break;
             case EnumValue e:

@@ -97,6 +97,13 @@ internal ref struct WireWriter
         _written += encoded;
     }
 
+    /// <summary>A wire string whose UTF-8 is at hand already: its length, then the bytes.</summary>
+    public void WriteString(scoped ReadOnlySpan<byte> utf8)
+    {
+        WriteVarUInt32((uint)utf8.Length);
+        WriteBytes(utf8);
+    }
+
     public void WriteBytes(scoped ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_destination.Slice(_written));
