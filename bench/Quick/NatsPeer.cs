@@ -53,7 +53,7 @@ internal static class NatsPeer
 
     private sealed class Sender(NatsConnection connection, int payload) : IBenchSender
     {
-        private readonly byte[] _payload = Enumerable.Repeat((byte)'x', payload).ToArray();
+        private readonly byte[] _payload = SpillwayPeer.Payload(payload);
 
         public void Send(long stamp)
         {

@@ -35,7 +35,7 @@ internal static class RedisPeer
     private sealed class Sender(ConnectionMultiplexer connection, int payload) : IBenchSender
     {
         private readonly ISubscriber _publisher = connection.GetSubscriber();
-        private readonly RedisValue _payload = Enumerable.Repeat((byte)'x', payload).ToArray();
+        private readonly RedisValue _payload = SpillwayPeer.Payload(payload);
 
         public void Send(long stamp) => _publisher.Publish(Channel, _payload, CommandFlags.FireAndForget);
 

@@ -20,6 +20,9 @@ internal static class SpillwayPeer
 {
     public const string Topic = "bench/tp";
 
+    /// <summary>A payload of <paramref name="length"/> ASCII bytes, the same the NATS and Redis publishers send.</summary>
+    public static byte[] Payload(int length) => Enumerable.Repeat((byte)'x', length).ToArray();
+
     /// <summary>Bytes on the wire for one throughput message of <paramref name="payload"/> characters.</summary>
     public static int FrameSize(int payload) => FrameCodec.EncodeData(Topic, Value.Of(new string('x', payload))).Length;
 
@@ -79,9 +82,10 @@ internal static class SpillwayPeer
 
     private sealed class Sender(SpillwayEndpoint endpoint, EndpointId[] peers, int payload) : IBenchSender
     {
-        private readonly Value _value = Value.Of(new string('x', payload));
+        // The payload as bytes, as the NATS and Redis publishers hand theirs (a byte[] each): a StringValue from UTF-8.
+        private readonly Value _value = StringValue.FromUtf8(Payload(payload));
         // Latency messages: [stamp, padding] so the frame is about as large as the throughput one.
-        private readonly StringValue _pad = new(new string('x', Math.Max(0, payload - 10)));
+        private readonly StringValue _pad = StringValue.FromUtf8(Payload(Math.Max(0, payload - 10)));
         private readonly int _highWater = endpoint.Options.PeerBufferSize / 2;
 
         public void Send(long stamp)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 
 namespace Spillway.Engine.Data;
 
@@ -131,6 +132,27 @@ public sealed record StringValue : Value
     /// A string read off the wire: <paramref name="ascii"/> holds ASCII only and is owned by this value from now on.
     /// </summary>
     internal StringValue(byte[] ascii) => _ascii = ascii;
+
+    /// <summary>
+    /// The string whose UTF-8 encoding is <paramref name="utf8"/> (copied): for a publisher that holds its text encoded
+    /// already (read from a socket or a file), as NATS and Redis clients take a payload's bytes. ASCII is kept as the
+    /// bytes, which peerings copy onto the wire as they are, and widened only if <see cref="Value"/> is read; other text
+    /// is decoded now, as a string from a peer is.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="utf8"/> is not well-formed UTF-8.</exception>
+    public static StringValue FromUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (TryFromAscii(utf8) is { } ascii) return ascii;
+        if (!Utf8.IsValid(utf8)) throw new ArgumentException("the bytes are not well-formed UTF-8", nameof(utf8));
+        return new StringValue(Encoding.UTF8.GetString(utf8));
+    }
+
+    /// <summary>A value holding a copy of <paramref name="bytes"/> if they are all ASCII; otherwise null.</summary>
+    internal static StringValue? TryFromAscii(ReadOnlySpan<byte> bytes)
+    {
+        if (!Ascii.IsValid(bytes)) return null;
+        return bytes.IsEmpty ? new StringValue(string.Empty) : new StringValue(bytes.ToArray());
+    }
 
     /// <summary>The text.</summary>
     public string Value

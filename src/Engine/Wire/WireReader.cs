@@ -102,8 +102,7 @@ internal ref struct WireReader
     {
         int start = _position;
         var bytes = ReadStringBytes();
-        if (bytes.IsEmpty) return new StringValue(string.Empty);
-        return Ascii.IsValid(bytes) ? new StringValue(bytes.ToArray()) : new StringValue(Decode(bytes, start));
+        return StringValue.TryFromAscii(bytes) ?? new StringValue(Decode(bytes, start));
     }
 
     private ReadOnlySpan<byte> ReadStringBytes()

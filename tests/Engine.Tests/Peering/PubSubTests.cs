@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Spillway.Engine.Buffers;
 using Spillway.Engine.Data;
 using Spillway.Engine.Peering;
@@ -159,8 +160,9 @@ public class PubSubTests
             foreach (var peer in peers) hub.Peer("127.0.0.1", peer.Listen(IPAddress.Loopback, 0));
             await events.WaitForAsync("added", peers.Length);
 
-            Value Message(int i) => (i % 6) switch
+            Value Message(int i) => (i % 7) switch
             {
+                6 => StringValue.FromUtf8(Encoding.UTF8.GetBytes($"{i} from UTF-8 " + (i % 2 == 0 ? "ascii" : "caf\u00e9"))),
                 0 => Value.Of($"{i} " + new string('a', i % 97)),
                 1 => Value.Of($"{i} " + new string('é', i % 50) + "\U0001F600"),
                 2 => Value.Of((long)i),
