@@ -135,9 +135,9 @@ public sealed record StringValue : Value
 
     /// <summary>
     /// The string whose UTF-8 encoding is <paramref name="utf8"/> (copied): for a publisher that holds its text encoded
-    /// already (read from a socket or a file), as NATS and Redis clients take a payload's bytes. ASCII is kept as the
-    /// bytes, which peerings copy onto the wire as they are, and widened only if <see cref="Value"/> is read; other text
-    /// is decoded now, as a string from a peer is.
+    /// already (read from a socket or a file), which then need not decode it only for peerings to encode it again.
+    /// ASCII is kept as the bytes, which peerings copy onto the wire as they are, and widened only if
+    /// <see cref="Value"/> is read; other text is decoded now, as a string from a peer is.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="utf8"/> is not well-formed UTF-8.</exception>
     public static StringValue FromUtf8(ReadOnlySpan<byte> utf8)
