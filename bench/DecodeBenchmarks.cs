@@ -13,8 +13,8 @@ namespace Spillway.Bench;
 /// string stayed bytes (the peering's topic cache; ASCII checked and widened, other text validated and transcoded in
 /// one pass). <see cref="Decode"/> is today's, for a subscriber that reads the text (ASCII copied as bytes and widened
 /// when read; other text as before), and <see cref="DecodeUnread"/> for one that does not (a node forwarding to
-/// WebSocket clients, a counter). 64 B and 1 KiB ASCII payloads (the quick set's shapes) and a 1 KiB payload of French text with euro
-/// signs (two- and three-byte sequences between ASCII).
+/// WebSocket clients, a counter). 64 B and 1 KiB ASCII payloads (the quick set's shapes) and a 1 KiB payload of
+/// French text with euro signs (two- and three-byte sequences between ASCII).
 /// </summary>
 [Config(typeof(ShortJobConfig))]
 [MemoryDiagnoser]

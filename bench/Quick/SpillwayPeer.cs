@@ -24,7 +24,7 @@ internal static class SpillwayPeer
     public static byte[] Payload(int length) => Enumerable.Repeat((byte)'x', length).ToArray();
 
     /// <summary>Bytes on the wire for one throughput message of <paramref name="payload"/> characters.</summary>
-    public static int FrameSize(int payload) => FrameCodec.EncodeData(Topic, Value.Of(new string('x', payload))).Length;
+    public static int FrameSize(int payload) => FrameCodec.EncodeData(Topic, StringValue.FromUtf8(Payload(payload))).Length;
 
     /// <summary>Subscribing side: <paramref name="count"/> endpoints, each listening on its own loopback port.</summary>
     /// <param name="tls">Mutual TLS identity of every receiver (null: plaintext).</param>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Unicode;
 
 namespace Spillway.Engine.Data;
 
@@ -143,8 +142,9 @@ public sealed record StringValue : Value
     public static StringValue FromUtf8(ReadOnlySpan<byte> utf8)
     {
         if (TryFromAscii(utf8) is { } ascii) return ascii;
-        if (!Utf8.IsValid(utf8)) throw new ArgumentException("the bytes are not well-formed UTF-8", nameof(utf8));
-        return new StringValue(Encoding.UTF8.GetString(utf8));
+        return Utf8Text.TryDecode(utf8, out var text)
+            ? new StringValue(text)
+            : throw new ArgumentException("the bytes are not well-formed UTF-8", nameof(utf8));
     }
 
     /// <summary>A value holding a copy of <paramref name="bytes"/> if they are all ASCII; otherwise null.</summary>

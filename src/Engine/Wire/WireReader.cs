@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using System.Text.Unicode;
 using Spillway.Engine.Data;
 
 namespace Spillway.Engine.Wire;
@@ -12,9 +9,6 @@ namespace Spillway.Engine.Wire;
 /// </summary>
 internal ref struct WireReader
 {
-    private const int StackChars = 256;
-    private const int MaxScratchChars = 64 * 1024;
-
     private readonly ReadOnlySpan<byte> _source;
     private int _position;
 
@@ -117,39 +111,8 @@ internal ref struct WireReader
         return bytes;
     }
 
-    private static string Decode(ReadOnlySpan<byte> bytes, int start)
-    {
-        // ASCII (topics, most payloads): one char per byte, so a vectorised check and a widening copy into the string.
-        if (Ascii.IsValid(bytes)) return Encoding.Latin1.GetString(bytes);
-        if (bytes.Length <= MaxScratchChars) return TranscodeOnce(bytes, start);
-        // Scratch for a string this long would stay in the shared pool after it (a peer could park 32 MB there with
-        // one 16 MiB frame): validate, then let the encoding count and transcode.
-        if (!Utf8.IsValid(bytes)) throw InvalidUtf8(start);
-        return Encoding.UTF8.GetString(bytes);
-    }
-
-    /// <summary>
-    /// One pass that validates while it transcodes (into scratch, then copied into the string), instead of validating,
-    /// counting and transcoding in three, each byte by byte for text that is not ASCII. UTF-8 never yields more UTF-16
-    /// chars than it has bytes, so scratch of bytes.Length chars is enough.
-    /// </summary>
-    private static string TranscodeOnce(ReadOnlySpan<byte> bytes, int start)
-    {
-        char[]? rented = null;
-        var scratch = bytes.Length <= StackChars
-            ? stackalloc char[StackChars]
-            : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
-        try
-        {
-            if (Utf8.ToUtf16(bytes, scratch, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
-                throw InvalidUtf8(start);
-            return new string(scratch[..written]);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
-        }
-    }
+    private static string Decode(ReadOnlySpan<byte> bytes, int start) =>
+        Utf8Text.TryDecode(bytes, out var text) ? text : throw InvalidUtf8(start);
 
     private static WireFormatException InvalidUtf8(int start) => new($"invalid UTF-8 in string at offset {start}");
 
