@@ -24,5 +24,5 @@ if (args.Length > 0 && args[0] == "scrape")
 if (args.Length > 0 && args[0] == "limits")
     return await LimitsMemory.RunAsync();
 
-BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks), typeof(SubscriptionBenchmarks), typeof(DecodeBenchmarks), typeof(EncodeBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(BufferBenchmarks), typeof(ScrapeBenchmarks), typeof(FanOutBenchmarks), typeof(SubscriptionBenchmarks), typeof(DecodeBenchmarks), typeof(EncodeBenchmarks), typeof(ReceiveBenchmarks)]).Run(args);
 return 0;

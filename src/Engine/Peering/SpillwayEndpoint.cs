@@ -162,7 +162,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>Like <see cref="Unpeer(EndpointId)"/>, with the typed reason and the detail the removal is reported and logged with.</summary>
     public bool Unpeer(EndpointId peer, CloseReason reason, string detail)
     {
-        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection connection) return false;
+        if (!TryGetConnection(peer, out var connection)) return false;
         connection.Close(reason, detail);
         return true;
     }
@@ -299,7 +299,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// </summary>
     public bool ProbePeer(EndpointId peer)
     {
-        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection peering) return false;
+        if (!TryGetConnection(peer, out var peering)) return false;
         peering.Liveness.Probe();
         return true;
     }
@@ -314,7 +314,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(value);
-        if (!_registry.TryGet(peer, out var subscriber) || subscriber is not PeerConnection peering) return false;
+        if (!TryGetConnection(peer, out var peering)) return false;
         peering.SendControl(FrameCodec.EncodeData(topic, value));
         return true;
     }
@@ -322,7 +322,17 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>Heartbeat frames received so far on the live peering with <paramref name="peer"/>; -1 if none.</summary>
     internal long HeartbeatsReceivedFrom(EndpointId peer)
     {
-        return _registry.TryGet(peer, out var s) && s is PeerConnection p ? p.Liveness.HeartbeatsReceived : -1;
+        return TryGetConnection(peer, out var p) ? p.Liveness.HeartbeatsReceived : -1;
+    }
+
+    /// <summary>How many clients a message from a peer is offered to now (whether their prefixes match or not); for tests.</summary>
+    internal int ClientsOfferedPeerMessages => _registry.Clients.Length;
+
+    /// <summary>The live peering (not client) with <paramref name="peer"/>, if there is one now.</summary>
+    internal bool TryGetConnection(EndpointId peer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerConnection? connection)
+    {
+        connection = _registry.TryGet(peer, out var subscriber) ? subscriber as PeerConnection : null;
+        return connection is not null;
     }
 
     // ---- Clients ---------------------------------------------------------------------------------
@@ -462,10 +472,9 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
         DeliverLocally(topic, value, from.Id);
         var unused = new PublishEncoding(topic, value); // only clients are offered it: they queue the message
         var match = new RunMatch(topic);
-        foreach (var subscriber in _registry.Subscribers)
+        foreach (var client in _registry.Clients)
         {
-            if (subscriber.Kind != SubscriberKind.Client || !match.Matches(subscriber.Matcher)) continue;
-            subscriber.Offer(topic, value, from.Id, ref unused);
+            if (match.Matches(client.Matcher)) client.Offer(topic, value, from.Id, ref unused);
         }
     }
 

@@ -237,6 +237,88 @@ public class PubSubTests
         Assert.Single(a.GetPeeringStats().Rows);
     }
 
+    /// <summary>
+    /// A message from a peer goes to the matching clients and to no other peering; the read loops find the clients in
+    /// their own snapshot, which must follow clients attaching and leaving while peerings stay.
+    /// </summary>
+    [Fact]
+    public async Task Messages_from_a_peer_reach_exactly_the_clients_attached_at_the_time_and_no_other_peering()
+    {
+        await using var hub = new SpillwayEndpoint();
+        var hubEvents = new PeerEvents(hub);
+        var port = hub.Listen(IPAddress.Loopback, 0);
+        var peers = new List<SpillwayEndpoint>();
+        var forwarded = 0;
+        var subscriptions = new List<IDisposable>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var peer = new SpillwayEndpoint();
+                peers.Add(peer);
+                // The other peerings subscribe to what the clients do: a forwarded message would show here.
+                if (i > 0)
+                    foreach (var prefix in new[] { "c/", "d/" })
+                        subscriptions.Add(peer.Subscribe(prefix, (_, _) => Interlocked.Increment(ref forwarded)));
+                peer.Peer("127.0.0.1", port);
+                var expected = i + 1;
+                await Eventually.HoldsAsync(() => hubEvents.All.Count(e => e.Kind == "added") == expected, () => $"peer {expected} not added");
+            }
+            var c = hub.AttachClient("test", ["c/"]);
+            var d = hub.AttachClient("test", ["d/"]);
+            var source = peers[0];
+            // The hub announces the clients' prefixes to its peers; publish once the source holds both.
+            await Eventually.HoldsAsync(
+                () => source.TryGetConnection(hub.Id, out var toHub) && toHub.Subscriptions.Contains("c/") && toHub.Subscriptions.Contains("d/"),
+                () => "the source never learned the clients' subscriptions");
+
+            Assert.Equal(1, source.Publish("c/0", Value.Of(0L)));
+            Assert.Equal(1, source.Publish("d/1", Value.Of(1L)));
+            var cGot = new List<string>();
+            var dGot = new List<string>();
+            await TakeUntilAsync(c, cGot, 1);
+            await TakeUntilAsync(d, dGot, 1);
+            Assert.Equal(["c/0"], cGot);
+            Assert.Equal(["d/1"], dGot);
+
+            // A new client for c/ first, so the announced set never loses c/ while c leaves.
+            var e = hub.AttachClient("test", ["c/"]);
+            c.Dispose();
+            Assert.Equal(1, source.Publish("c/2", Value.Of(2L)));
+            Assert.Equal(1, source.Publish("d/3", Value.Of(3L)));
+            var eGot = new List<string>();
+            await TakeUntilAsync(e, eGot, 1);
+            await TakeUntilAsync(d, dGot, 2);
+            Assert.Equal(["c/2"], eGot);
+            Assert.Equal(["d/1", "d/3"], dGot);
+            Assert.Equal(0, c.TakeBatch(new ClientMessage[4]));
+            Assert.Equal(2, hub.ClientsOfferedPeerMessages); // d and e: the one that left is not walked any more
+            d.Dispose();
+            e.Dispose();
+            Assert.Equal(0, hub.ClientsOfferedPeerMessages);
+
+            // The source also reaches the hub's peers only through their own subscriptions, never through the hub.
+            await Task.Delay(200);
+            Assert.Equal(0, Volatile.Read(ref forwarded));
+        }
+        finally
+        {
+            foreach (var s in subscriptions) s.Dispose();
+            foreach (var p in peers) await p.DisposeAsync();
+        }
+
+        static async Task TakeUntilAsync(ClientSession session, List<string> got, int count)
+        {
+            var batch = new ClientMessage[8];
+            await Eventually.HoldsAsync(() =>
+            {
+                var n = session.TakeBatch(batch);
+                for (var i = 0; i < n; i++) got.Add(batch[i].Topic);
+                return got.Count >= count;
+            }, () => $"{got.Count} of {count} messages: {string.Join(", ", got)}");
+        }
+    }
+
     [Fact]
     public async Task Local_subscribers_receive_local_publishes()
     {
