@@ -524,7 +524,7 @@ public sealed class SpillwayEndpoint : IAsyncDisposable, IPeerHost, IClientHost
     /// <summary>The live peering (not client) with <paramref name="id"/>, if there is one now.</summary>
     public bool TryGetPeer(EndpointId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerInfo? peer)
     {
-        peer = _registry.TryGet(id, out var s) && s.Kind == SubscriberKind.Peer ? s.Info : null;
+        peer = TryGetConnection(id, out var connection) ? connection.Info : null;
         return peer is not null;
     }
 
