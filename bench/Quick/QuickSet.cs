@@ -58,13 +58,14 @@ internal static class QuickSet
         if (nats is not null) header.Add($"{nats.Version} on 127.0.0.1:{nats.Port} (core pub/sub, no JetStream)");
         if (redis is not null) header.Add($"{redis.Version.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)} on 127.0.0.1:{redis.Port} (save \"\", appendonly no)");
         int Port(string system) => system switch { "nats" => nats!.Port, "redis" => redis!.Port, _ => 0 };
+        int ServerPid(string system) => system switch { "nats" => nats!.ProcessId, "redis" => redis!.ProcessId, _ => 0 };
         void Progress(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
         foreach (var line in header) Console.WriteLine(line);
 
         if (only.Contains("throughput"))
         {
             var results = new Dictionary<(string, int), List<ThroughputResult>>();
-            var raw = new List<double>();
+            var raw = new List<RawPumpResult>();
             for (var rep = 0; rep < reps; rep++)
             {
                 // Interleaved: every rep runs every system and payload, in a rotated order.
@@ -72,13 +73,13 @@ internal static class QuickSet
                 foreach (var payload in Payloads)
                     foreach (var system in order)
                     {
-                        var r = await Trials.ThroughputAsync(system, Port(system), payload, w, m);
+                        var r = await Trials.ThroughputAsync(system, Port(system), payload, w, m, ServerPid(system));
                         (results.TryGetValue((system, payload), out var list) ? list : results[(system, payload)] = []).Add(r);
-                        Progress($"rep {rep + 1}/{reps} throughput {system,-8} {payload,5} B: {Stats.Rate(r.MsgsPerSecond)}msgs/s, published {r.Published:N0}, lost {r.Lost:N0}, client drops {r.ClientDrops}, stalls {r.Stalls}");
+                        Progress($"rep {rep + 1}/{reps} throughput {system,-8} {payload,5} B: {Stats.Rate(r.MsgsPerSecond)}msgs/s, published {r.Published:N0}, lost {r.Lost:N0}, client drops {r.ClientDrops}, stalls {r.Stalls}; CPU per message {r.Cpu.Describe()}");
                     }
-                var bytes = await Trials.RawPumpAsync(w, m);
-                raw.Add(bytes);
-                Progress($"rep {rep + 1}/{reps} raw loopback TCP pump: {Stats.Bytes(bytes)}/s");
+                var pump = await Trials.RawPumpAsync(w, m);
+                raw.Add(pump);
+                Progress($"rep {rep + 1}/{reps} raw loopback TCP pump: {Stats.Bytes(pump.BytesPerSecond)}/s; CPU per {RawTcp.CpuUnit} B {pump.Cpu.Describe()}");
                 loads.Add(LoadAverage());
             }
             foreach (var payload in Payloads)
@@ -93,10 +94,22 @@ internal static class QuickSet
                     var verdict = system == "spillway" ? "" : Verdict(ours / median, x => x >= target, $">= {target}x", f => $"spillway {f}x", 2);
                     table.Add($"throughput {payload} B, msgs/s", system, Stats.Rate(median), Stats.Spread(rates, Stats.Rate), Lost(rs), verdict);
                 }
+                // Where the rates above come from: on busy cores, rates stand in the inverse ratio of CPU per message.
+                var ourCpu = results.TryGetValue(("spillway", payload), out var own) ? Stats.Median(own.Select(r => r.Cpu.TotalNanos).ToList()) : double.NaN;
+                foreach (var system in systems)
+                {
+                    var rs = results[(system, payload)];
+                    var typical = MedianBy(rs, r => r.Cpu.TotalNanos).Cpu;
+                    table.Add($"CPU per delivered message {payload} B, ns (all its processes)", system, Stats.F(typical.TotalNanos, 0),
+                        "median rep: " + typical.Describe(), "", system == "spillway" ? "" : $"{Stats.F(typical.TotalNanos / ourCpu, 2)}x spillway's");
+                }
             }
             if (results.TryGetValue(("spillway", 64), out var p64)) peering64 = Stats.Median(p64.Select(r => r.MsgsPerSecond).ToList());
-            var rawMedian = Stats.Median(raw);
-            table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw, x => Stats.Bytes(x) + "/s"));
+            var rawMedian = Stats.Median(raw.Select(r => r.BytesPerSecond).ToList());
+            table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw.Select(r => r.BytesPerSecond).ToList(), x => Stats.Bytes(x) + "/s"));
+            var rawCpu = MedianBy(raw, r => r.Cpu.TotalNanos).Cpu;
+            table.Add($"raw loopback TCP: CPU per {RawTcp.CpuUnit} B moved (a 1 KiB frame), ns", "socket pump", Stats.F(rawCpu.TotalNanos, 0), "median rep: " + rawCpu.Describe(), "",
+                results.TryGetValue(("spillway", 1024), out var kibRuns) ? $"spillway's 1 KiB message: {Stats.F(Stats.Median(kibRuns.Select(r => r.Cpu.TotalNanos).ToList()) / rawCpu.TotalNanos, 2)}x this" : "");
             var frame = SpillwayPeer.FrameSize(1024);
             var kib = results.TryGetValue(("spillway", 1024), out var k) ? Stats.Median(k.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
             var fraction = kib * frame / rawMedian;
@@ -186,17 +199,21 @@ internal static class QuickSet
         // Hooks for measurements whose features are being built now.
         if (only.Contains("websocket"))
         {
-            var (toClient, fromClient) = (new List<double>(), new List<double>());
+            var (toClient, fromClient, toClientCpu) = (new List<double>(), new List<double>(), new List<CpuUse>());
             for (var rep = 0; rep < reps; rep++)
             {
-                toClient.Add(await WebSocketPath.ToClientAsync(64, w, m));
+                var (rate, cpu) = await WebSocketPath.ToClientAsync(64, w, m);
+                toClient.Add(rate);
+                toClientCpu.Add(cpu);
                 fromClient.Add(await WebSocketPath.FromClientAsync(64, w, m));
-                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(toClient[^1])}msgs/s, JSON client -> peer {Stats.Rate(fromClient[^1])}msgs/s");
+                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(toClient[^1])}msgs/s (CPU per message {cpu.Describe()}), JSON client -> peer {Stats.Rate(fromClient[^1])}msgs/s");
             }
             var peering = peering64 ?? double.NaN;
             var (to, from) = (Stats.Median(toClient), Stats.Median(fromClient));
             table.Add("websocket 64 B: peer -> one JSON client, msgs/s", "spillway", Stats.Rate(to), Stats.Spread(toClient, Stats.Rate), "",
                 double.IsNaN(peering) ? "peering path not measured (add throughput)" : Verdict(to / peering * 100, x => x >= 25, ">= 25%", f => $"{f}% of peering"));
+            var wsCpu = MedianBy(toClientCpu, c => c.TotalNanos);
+            table.Add("websocket 64 B: peer -> one JSON client, CPU per message, ns", "spillway", Stats.F(wsCpu.TotalNanos, 0), "median rep: " + wsCpu.Describe());
             table.Add("websocket 64 B: JSON client -> peer, msgs/s", "spillway", Stats.Rate(from), Stats.Spread(fromClient, Stats.Rate), "",
                 double.IsNaN(peering) ? "" : $"{Stats.F(from / peering * 100)}% of peering");
             loads.Add(LoadAverage());
@@ -291,6 +308,9 @@ internal static class QuickSet
         Console.Write(table.Render());
         return 0;
     }
+
+    /// <summary>The repetition whose <paramref name="key"/> is the median (the lower middle one of an even count), whole: its parts belong together.</summary>
+    private static T MedianBy<T>(IReadOnlyList<T> runs, Func<T, double> key) => runs.OrderBy(key).ElementAt((runs.Count - 1) / 2);
 
     private static string Lost(List<ThroughputResult> rs) =>
         rs.Sum(r => r.Lost) == 0 ? "0" : $"{rs.Sum(r => r.Lost):N0} of {rs.Sum(r => r.Published):N0}";

@@ -14,6 +14,8 @@ internal static class RawTcp
 {
     private const int Chunk = 1 << 20;
     public const int PingSize = 64;
+    /// <summary>Bytes the pump's CPU is given per: one 1 KiB throughput frame of Spillway's (<see cref="SpillwayPeer.FrameSize"/>), so the two compare directly.</summary>
+    public static readonly int CpuUnit = SpillwayPeer.FrameSize(1024);
 
     /// <summary>Child side of the pump: accepts one connection and adds every byte read to the delivered slot.</summary>
     public static (IAsyncDisposable Owner, int Port) StartSink(SharedCounters counters) =>

@@ -14,6 +14,7 @@ internal sealed class ServerProcess : IDisposable
 
     public string Name { get; }
     public int Port { get; }
+    public int ProcessId => _process.Id;
     public string Version { get; }
 
     private ServerProcess(string name, Process process, int port, string version)

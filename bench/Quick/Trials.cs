@@ -4,7 +4,11 @@ using Spillway.Engine.Peering;
 
 namespace Spillway.Bench.Quick;
 
-internal sealed record ThroughputResult(double MsgsPerSecond, long Published, long Delivered, long Lost, long ClientDrops, long Stalls);
+/// <param name="Cpu">CPU per message delivered in the measured window, per process (<see cref="CpuMeter"/>).</param>
+internal sealed record ThroughputResult(double MsgsPerSecond, long Published, long Delivered, long Lost, long ClientDrops, long Stalls, CpuUse Cpu);
+
+/// <param name="Cpu">CPU per <see cref="RawTcp.CpuUnit"/> bytes moved in the measured window, per process.</param>
+internal sealed record RawPumpResult(double BytesPerSecond, CpuUse Cpu);
 
 internal sealed record LatencyResult(double OfferedPerSecond, double SentPerSecond, long Samples, double P50, double P99, double P999, double Max, long Lost);
 
@@ -49,7 +53,8 @@ internal static class Trials
         _ => throw new ArgumentException($"unknown system {system}", nameof(system)),
     };
 
-    public static async Task<ThroughputResult> ThroughputAsync(string system, int serverPort, int payload, TimeSpan warmup, TimeSpan measure)
+    /// <param name="serverPid">The nats-server or redis-server process, whose CPU the trial counts too (0: none).</param>
+    public static async Task<ThroughputResult> ThroughputAsync(string system, int serverPort, int payload, TimeSpan warmup, TimeSpan measure, int serverPid = 0)
     {
         using var counters = SharedCounters.Create();
         var (child, tls) = await StartSubscriberAsync(system, serverPort, counters, latency: false);
@@ -79,15 +84,19 @@ internal static class Trials
             }
         }) { IsBackground = true, Name = "publisher" };
         thread.Start();
+        // The publishing process includes its flow-control waits (a spin that soon yields its core).
+        var cpu = new CpuMeter(("publisher", Environment.ProcessId), ("server", serverPid), ("subscriber", child.ProcessId));
         await Task.Delay(warmup);
+        cpu.Start();
         var (d0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
         await Task.Delay(measure);
         var (d1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
+        var used = cpu.Stop(d1 - d0);
         Volatile.Write(ref stop, true);
         thread.Join();
         var total = Volatile.Read(ref published);
         var delivered = await DrainAsync(counters, total);
-        return new ThroughputResult((d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total, delivered, total - delivered, sender.ClientDrops, stalls);
+        return new ThroughputResult((d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total, delivered, total - delivered, sender.ClientDrops, stalls, used);
     }
 
     /// <summary>Waits until everything published arrived or nothing moved for 2 s; returns the delivered total.</summary>
@@ -105,21 +114,24 @@ internal static class Trials
         }
     }
 
-    /// <summary>Raw loopback TCP: 1 MiB writes into a reading process; bytes/s.</summary>
-    public static async Task<double> RawPumpAsync(TimeSpan warmup, TimeSpan measure)
+    /// <summary>Raw loopback TCP: 1 MiB writes into a reading process; bytes/s, and CPU per <see cref="RawTcp.CpuUnit"/> bytes.</summary>
+    public static async Task<RawPumpResult> RawPumpAsync(TimeSpan warmup, TimeSpan measure)
     {
         using var counters = SharedCounters.Create();
         using var child = await SubscriberProcess.StartAsync("sink", 0, counters, latency: false);
         var stop = false;
         var thread = new Thread(() => RawTcp.Pump(child.Ports[0], () => Volatile.Read(ref stop))) { IsBackground = true, Name = "pump" };
         thread.Start();
+        var cpu = new CpuMeter(("writer", Environment.ProcessId), ("reader", child.ProcessId));
         await Task.Delay(warmup);
+        cpu.Start();
         var (b0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
         await Task.Delay(measure);
         var (b1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
+        var used = cpu.Stop((double)(b1 - b0) / RawTcp.CpuUnit);
         Volatile.Write(ref stop, true);
         thread.Join();
-        return (b1 - b0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        return new RawPumpResult((b1 - b0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, used);
     }
 
     /// <summary>Raw 64-byte ping-pong between two processes: RTT p50 / p99 / p99.9 in microseconds.</summary>

@@ -18,7 +18,8 @@ internal static class WebSocketPath
     private const int Window = 4096;
     private const int CheckEvery = 256;
 
-    public static async Task<double> ToClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
+    /// <returns>Messages/s to the client, and CPU per message of this process (publisher and client) and of the node.</returns>
+    public static async Task<(double Rate, CpuUse Cpu)> ToClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
     {
         using var counters = SharedCounters.Create();
         using var child = await SubscriberProcess.StartAsync("wsnode", 0, counters, latency: false);
@@ -39,10 +40,11 @@ internal static class WebSocketPath
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { } // our Abort ends the read
         });
-        var rate = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure);
+        var cpu = new CpuMeter(("publisher and client", Environment.ProcessId), ("node", child.ProcessId));
+        var rate = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure, cpu);
         client.Abort();
         await reading;
-        return rate;
+        return (rate.Rate, rate.Cpu!);
     }
 
     public static async Task<double> FromClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
@@ -58,7 +60,7 @@ internal static class WebSocketPath
             if (!sending.IsCompletedSuccessfully) sending.AsTask().GetAwaiter().GetResult();
         }, () => false, counters, warmup, measure);
         client.Abort();
-        return rate;
+        return rate.Rate;
     }
 
     private static async Task<ClientWebSocket> ConnectClientAsync(int httpPort, string subscriptions)
@@ -73,8 +75,8 @@ internal static class WebSocketPath
         return client;
     }
 
-    /// <summary>Publishes with flow control for warmup + measure; delivered msgs/s over the measured part.</summary>
-    private static async Task<double> RunAsync(Action send, Func<bool> congested, SharedCounters counters, TimeSpan warmup, TimeSpan measure)
+    /// <summary>Publishes with flow control for warmup + measure; delivered msgs/s over the measured part, and the CPU <paramref name="cpu"/> saw then.</summary>
+    private static async Task<(double Rate, CpuUse? Cpu)> RunAsync(Action send, Func<bool> congested, SharedCounters counters, TimeSpan warmup, TimeSpan measure, CpuMeter? cpu = null)
     {
         var stop = false;
         var thread = new Thread(() =>
@@ -90,11 +92,13 @@ internal static class WebSocketPath
         }) { IsBackground = true, Name = "ws-publisher" };
         thread.Start();
         await Task.Delay(warmup);
+        cpu?.Start();
         var (d0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
         await Task.Delay(measure);
         var (d1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
+        var used = cpu?.Stop(d1 - d0);
         Volatile.Write(ref stop, true);
         thread.Join();
-        return (d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        return ((d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, used);
     }
 }
