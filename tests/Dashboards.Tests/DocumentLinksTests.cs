@@ -14,6 +14,8 @@ public partial class DocumentLinksTests
         "docs/design.md",
         "dashboards/README.md",
         "dashboards/runbook.md",
+        "bench/README.md",
+        "bench/HISTORY.md",
     };
 
     [GeneratedRegex(@"\[[^\]]*\]\((?<target>[^)\s]+)\)")]
