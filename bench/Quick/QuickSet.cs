@@ -95,7 +95,7 @@ internal static class QuickSet
                     table.Add($"throughput {payload} B, msgs/s", system, Stats.Rate(median), Stats.Spread(rates, Stats.Rate), Lost(rs), verdict);
                 }
                 // Where the rates above come from: on busy cores, rates stand in the inverse ratio of CPU per message.
-                var ourCpu = results.TryGetValue(("spillway", payload), out var own) ? Stats.Median(own.Select(r => r.Cpu.TotalNanos).ToList()) : double.NaN;
+                var ourCpu = results.TryGetValue(("spillway", payload), out var own) ? MedianBy(own, r => r.Cpu.TotalNanos).Cpu.TotalNanos : double.NaN;
                 foreach (var system in systems)
                 {
                     var rs = results[(system, payload)];
@@ -109,7 +109,7 @@ internal static class QuickSet
             table.Add("raw loopback TCP, 1 MiB writes", "socket pump", Stats.Bytes(rawMedian) + "/s", Stats.Spread(raw.Select(r => r.BytesPerSecond).ToList(), x => Stats.Bytes(x) + "/s"));
             var rawCpu = MedianBy(raw, r => r.Cpu.TotalNanos).Cpu;
             table.Add($"raw loopback TCP: CPU per {RawTcp.CpuUnit} B moved (a 1 KiB frame), ns", "socket pump", Stats.F(rawCpu.TotalNanos, 0), "median rep: " + rawCpu.Describe(), "",
-                results.TryGetValue(("spillway", 1024), out var kibRuns) ? $"spillway's 1 KiB message: {Stats.F(Stats.Median(kibRuns.Select(r => r.Cpu.TotalNanos).ToList()) / rawCpu.TotalNanos, 2)}x this" : "");
+                results.TryGetValue(("spillway", 1024), out var kibRuns) ? $"spillway's 1 KiB message: {Stats.F(MedianBy(kibRuns, r => r.Cpu.TotalNanos).Cpu.TotalNanos / rawCpu.TotalNanos, 2)}x this" : "");
             var frame = SpillwayPeer.FrameSize(1024);
             var kib = results.TryGetValue(("spillway", 1024), out var k) ? Stats.Median(k.Select(r => r.MsgsPerSecond).ToList()) : double.NaN;
             var fraction = kib * frame / rawMedian;
