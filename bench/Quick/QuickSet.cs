@@ -101,7 +101,7 @@ internal static class QuickSet
                     var rs = results[(system, payload)];
                     var typical = MedianBy(rs, r => r.Cpu.TotalNanos).Cpu;
                     table.Add($"CPU per delivered message {payload} B, ns (all its processes)", system, Stats.F(typical.TotalNanos, 0),
-                        "median rep: " + typical.Describe(), "", system == "spillway" ? "" : $"{Stats.F(typical.TotalNanos / ourCpu, 2)}x spillway's");
+                        "median rep: " + typical.Describe(), "", system == "spillway" || double.IsNaN(ourCpu) ? "" : $"{Stats.F(typical.TotalNanos / ourCpu, 2)}x spillway's");
                 }
             }
             if (results.TryGetValue(("spillway", 64), out var p64)) peering64 = Stats.Median(p64.Select(r => r.MsgsPerSecond).ToList());
@@ -205,8 +205,9 @@ internal static class QuickSet
                 var (rate, cpu) = await WebSocketPath.ToClientAsync(64, w, m);
                 toClient.Add(rate);
                 toClientCpu.Add(cpu);
-                fromClient.Add(await WebSocketPath.FromClientAsync(64, w, m));
-                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(toClient[^1])}msgs/s (CPU per message {cpu.Describe()}), JSON client -> peer {Stats.Rate(fromClient[^1])}msgs/s");
+                var (back, backCpu) = await WebSocketPath.FromClientAsync(64, w, m);
+                fromClient.Add(back);
+                Progress($"rep {rep + 1}/{reps} websocket 64 B: peer -> JSON client {Stats.Rate(rate)}msgs/s (CPU per message {cpu.Describe()}), JSON client -> peer {Stats.Rate(back)}msgs/s (CPU per message {backCpu.Describe()})");
             }
             var peering = peering64 ?? double.NaN;
             var (to, from) = (Stats.Median(toClient), Stats.Median(fromClient));

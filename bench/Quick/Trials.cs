@@ -86,17 +86,12 @@ internal static class Trials
         thread.Start();
         // The publishing process includes its flow-control waits (a spin that soon yields its core).
         var cpu = new CpuMeter(("publisher", Environment.ProcessId), ("server", serverPid), ("subscriber", child.ProcessId));
-        await Task.Delay(warmup);
-        cpu.Start();
-        var (d0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        await Task.Delay(measure);
-        var (d1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        var used = cpu.Stop(d1 - d0);
+        var (rate, used) = await MeasuredWindow.MeasureAsync(counters, warmup, measure, cpu);
         Volatile.Write(ref stop, true);
         thread.Join();
         var total = Volatile.Read(ref published);
         var delivered = await DrainAsync(counters, total);
-        return new ThroughputResult((d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, total, delivered, total - delivered, sender.ClientDrops, stalls, used);
+        return new ThroughputResult(rate, total, delivered, total - delivered, sender.ClientDrops, stalls, used);
     }
 
     /// <summary>Waits until everything published arrived or nothing moved for 2 s; returns the delivered total.</summary>
@@ -123,15 +118,10 @@ internal static class Trials
         var thread = new Thread(() => RawTcp.Pump(child.Ports[0], () => Volatile.Read(ref stop))) { IsBackground = true, Name = "pump" };
         thread.Start();
         var cpu = new CpuMeter(("writer", Environment.ProcessId), ("reader", child.ProcessId));
-        await Task.Delay(warmup);
-        cpu.Start();
-        var (b0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        await Task.Delay(measure);
-        var (b1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        var used = cpu.Stop((double)(b1 - b0) / RawTcp.CpuUnit);
+        var (bytesPerSecond, used) = await MeasuredWindow.MeasureAsync(counters, warmup, measure, cpu, RawTcp.CpuUnit);
         Volatile.Write(ref stop, true);
         thread.Join();
-        return new RawPumpResult((b1 - b0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, used);
+        return new RawPumpResult(bytesPerSecond, used);
     }
 
     /// <summary>Raw 64-byte ping-pong between two processes: RTT p50 / p99 / p99.9 in microseconds.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -41,26 +40,28 @@ internal static class WebSocketPath
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { } // our Abort ends the read
         });
         var cpu = new CpuMeter(("publisher and client", Environment.ProcessId), ("node", child.ProcessId));
-        var rate = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure, cpu);
+        var measured = await RunAsync(() => sender.Send(0), () => sender.Congested, counters, warmup, measure, cpu);
         client.Abort();
         await reading;
-        return (rate.Rate, rate.Cpu!);
+        return measured;
     }
 
-    public static async Task<double> FromClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
+    /// <returns>Messages/s from the client to the peer, and CPU per message of this process (client and subscriber) and of the node.</returns>
+    public static async Task<(double Rate, CpuUse Cpu)> FromClientAsync(int payload, TimeSpan warmup, TimeSpan measure)
     {
         using var counters = SharedCounters.Create();
         using var child = await SubscriberProcess.StartAsync("wsnode", 0, counters, latency: false);
         await using var subscriber = await SpillwayPeer.StartSubscriberDialingAsync(child.Ports[0], counters);
         using var client = await ConnectClientAsync(child.Ports[1], "[]");
         var message = SpillwayPeer.JsonDataMessage(payload);
-        var rate = await RunAsync(() =>
+        var cpu = new CpuMeter(("client and subscriber", Environment.ProcessId), ("node", child.ProcessId));
+        var measured = await RunAsync(() =>
         {
             var sending = client.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             if (!sending.IsCompletedSuccessfully) sending.AsTask().GetAwaiter().GetResult();
-        }, () => false, counters, warmup, measure);
+        }, () => false, counters, warmup, measure, cpu);
         client.Abort();
-        return rate.Rate;
+        return measured;
     }
 
     private static async Task<ClientWebSocket> ConnectClientAsync(int httpPort, string subscriptions)
@@ -76,7 +77,7 @@ internal static class WebSocketPath
     }
 
     /// <summary>Publishes with flow control for warmup + measure; delivered msgs/s over the measured part, and the CPU <paramref name="cpu"/> saw then.</summary>
-    private static async Task<(double Rate, CpuUse? Cpu)> RunAsync(Action send, Func<bool> congested, SharedCounters counters, TimeSpan warmup, TimeSpan measure, CpuMeter? cpu = null)
+    private static async Task<(double Rate, CpuUse Cpu)> RunAsync(Action send, Func<bool> congested, SharedCounters counters, TimeSpan warmup, TimeSpan measure, CpuMeter cpu)
     {
         var stop = false;
         var thread = new Thread(() =>
@@ -91,14 +92,9 @@ internal static class WebSocketPath
             }
         }) { IsBackground = true, Name = "ws-publisher" };
         thread.Start();
-        await Task.Delay(warmup);
-        cpu?.Start();
-        var (d0, t0) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        await Task.Delay(measure);
-        var (d1, t1) = (counters.Read(SharedCounters.Delivered), Stopwatch.GetTimestamp());
-        var used = cpu?.Stop(d1 - d0);
+        var (rate, used) = await MeasuredWindow.MeasureAsync(counters, warmup, measure, cpu);
         Volatile.Write(ref stop, true);
         thread.Join();
-        return ((d1 - d0) / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, used);
+        return (rate, used);
     }
 }

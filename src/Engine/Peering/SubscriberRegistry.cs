@@ -16,7 +16,7 @@ internal sealed class SubscriberRegistry
 {
     private readonly Lock _lock = new();
     private volatile RemoteSubscriber[] _subscribers = [];
-    private volatile RemoteSubscriber[] _clients = [];
+    private volatile ClientSubscriber[] _clients = [];
     private volatile LocalSubscriptionIndex _localSubscriptions = LocalSubscriptionIndex.Empty;
     private readonly Dictionary<string, int> _holders = new(StringComparer.Ordinal);
     private readonly Dictionary<EndpointId, RemoteSubscriber> _byId = new();
@@ -32,7 +32,7 @@ internal sealed class SubscriberRegistry
     /// walk this, not every peering: walking them all made a 64-byte message cost 1.6-2.5x as much to receive at 64
     /// peerings as at one (docs/design.md §11).
     /// </summary>
-    public RemoteSubscriber[] Clients => _clients;
+    public ClientSubscriber[] Clients => _clients;
 
     /// <summary>Every local subscription, indexed by prefix; an immutable snapshot.</summary>
     public LocalSubscriptionIndex LocalSubscriptions => _localSubscriptions;
@@ -93,10 +93,10 @@ internal sealed class SubscriberRegistry
                 _byId.Remove(subscriber.Id);
             var remaining = _subscribers.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
             // Only a client that was registered holds announced prefixes (its list never changes after attach).
-            if (remaining.Length != _subscribers.Length && subscriber.Kind == SubscriberKind.Client)
+            if (remaining.Length != _subscribers.Length && subscriber is ClientSubscriber client)
             {
-                Release(subscriber.Subscriptions);
-                _clients = _clients.Where(c => !ReferenceEquals(c, subscriber)).ToArray();
+                Release(client.Subscriptions);
+                _clients = _clients.Where(c => !ReferenceEquals(c, client)).ToArray();
             }
             _subscribers = remaining;
         }
